@@ -1,0 +1,286 @@
+# SPDX-License-Identifier: GPL-2.0
+"""allocsuite runner: build the kernel under test and what runs on it,
+boot it as User Mode Linux, and write the results.
+
+    python3 scripts/allocsuite check [--kdir DIR] [--build-dir DIR] ...
+
+The Makefile is the user interface; this does the work.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import fnmatch
+import os
+import re
+import shlex
+import sys
+import time
+from pathlib import Path
+from typing import Optional
+
+import console
+import kernel
+import ktap
+import report
+import uml
+from util import Failure, UsageError, die, progress
+
+REPO = Path(__file__).resolve().parents[2]
+TIERS = ('kunit', 'stress', 'kselftest')
+
+
+def positive_int(name: str, value: str, upper: int) -> int:
+    """Parse a Makefile number, naming the variable when it is wrong."""
+    if not re.fullmatch(r'\d+', value or '') or not 1 <= int(value) <= upper:
+        raise UsageError(f'{name}={value} is invalid; expected a whole number from 1 to {upper}')
+    return int(value)
+
+
+def parse_tiers(value: str) -> list[str]:
+    """TIER=kunit,stress,... (default: every tier)."""
+    if not value:
+        return list(TIERS)
+    chosen = [t.strip() for t in value.split(',') if t.strip()]
+    for tier in chosen:
+        if tier not in TIERS:
+            raise UsageError(f'TIER={value}: unknown tier "{tier}"; '
+                             f'expected one or more of {", ".join(TIERS)}, comma-separated')
+    return [t for t in TIERS if t in chosen]
+
+
+def check_filter(value: str) -> str:
+    """FILTER=<suite glob>[.<case glob>], as kunit.filter_glob takes it."""
+    if value and not re.fullmatch(r'[A-Za-z0-9_*?\[\]-]+(\.[A-Za-z0-9_*?\[\]-]+)?', value):
+        raise UsageError(f'FILTER={value} is invalid; expected a KUnit glob '
+                         '"suite_glob" or "suite_glob.case_glob" (letters, digits, _ - * ? [])')
+    return value
+
+
+def plan_lines(tiers: list[str], kunit_dir: Path, torture_dir: Path, probe_dir: Path,
+               ksft: Path) -> list[tuple[str, str, str]]:
+    """(tier, program, shell command) for each program the init runs."""
+    q = shlex.quote
+    plan = []
+    if 'kunit' in tiers:
+        ko = kunit_dir / 'alloc_kunit.ko'
+        plan.append(('kunit', 'alloc_kunit',
+                     f'insmod {q(str(ko))} && rmmod alloc_kunit'))
+    if 'stress' in tiers:
+        ko = torture_dir / 'alloc_torture.ko'
+        plan.append(('stress', 'alloc_torture',
+                     f'{q(str(ksft / "alloc_torture/alloc_torture.sh"))} -m {q(str(ko))}'))
+    if 'kselftest' in tiers:
+        ko = probe_dir / 'uaccess_probe.ko'
+        prog = q(str(ksft / 'uaccess/uaccess_test'))
+        plan.append(('kselftest', 'uaccess_test',
+                     f'insmod {q(str(ko))} || exit 1; {prog}; rc=$?; '
+                     f'rmmod uaccess_probe || rc=1; exit $rc'))
+    return plan
+
+
+def new_run_dir(results: Path) -> tuple[str, Path]:
+    """results/<run-id>/, and results/latest pointing at it."""
+    stamp = datetime.datetime.now().strftime('%Y%m%d-%H%M%S')
+    for n in range(100):
+        run_id = stamp if n == 0 else f'{stamp}-{n}'
+        out = results / run_id
+        try:
+            out.mkdir(parents=True)
+            break
+        except FileExistsError:
+            continue
+    latest = results / 'latest'
+    tmp = results / f'.latest-{os.getpid()}'
+    tmp.unlink(missing_ok=True)
+    tmp.symlink_to(run_id)
+    tmp.replace(latest)
+    return run_id, out
+
+
+def evaluate(con: console.Console, plan: list[tuple[str, str, str]], out: Path,
+             kunit_py: Path, timed_out: bool, timeout: int,
+             filter_glob: str) -> tuple[list[report.Tier], list[str]]:
+    """Turn the console and the programs' logs into tier results and problems."""
+    problems: list[str] = []
+    tiers: dict[str, report.Tier] = {}
+    segments = {seg.key: seg for seg in con.segments}
+    programs: dict[str, list[tuple[str, list[str], Optional[str]]]] = {}
+    for tier_name, name, _ in plan:
+        tier = tiers.setdefault(tier_name, report.Tier(tier_name))
+        seg = segments.get(f'{tier_name}/{name}')
+        if seg is None:
+            problems.append(f'{tier_name}/{name} never ran')
+            programs.setdefault(tier_name, []).append((name, [], None))
+            continue
+        tier.seconds += seg.seconds
+        if tier_name == 'kunit':
+            doc = ktap.kunit_document(con.segment_lines(seg))
+            if seg.exit not in (None, '0'):
+                problems.append(f'loading or unloading {name}.ko failed '
+                                f'(exit status {seg.exit}): see console.log')
+            if not doc and seg.exit == '0':
+                problems.append(f'{name}.ko printed no KTAP: FILTER={filter_glob} '
+                                'matched no suite' if filter_glob else
+                                f'{name}.ko printed no KTAP')
+            (out / 'kunit.ktap').write_text('\n'.join(doc) + '\n')
+        else:
+            log = out / tier_name / f'{name}.log'
+            text = log.read_text(errors='replace') if log.exists() else ''
+            programs.setdefault(tier_name, []).append((name, text.splitlines(), seg.exit))
+    for tier_name, progs in programs.items():
+        (out / f'{tier_name}.ktap').write_text('\n'.join(ktap.tier_document(progs)) + '\n')
+
+    for name, tier in tiers.items():
+        ktap_file = out / f'{name}.ktap'
+        if not ktap_file.exists() or not ktap_file.read_text().strip():
+            continue
+        group = report.kunit_parse(kunit_py, ktap_file, out / f'{name}.json',
+                                   out / f'{name}.parse.txt')
+        if group is None and name in programs:
+            # Output too broken for kunit.py: keep it, unnested, as logs.
+            problems.append(f'kunit.py parse could not read the TAP of tier {name}: '
+                            f'see {name}.parse.txt')
+            ktap_file.write_text('\n'.join(ktap.tier_document(programs[name], False)) + '\n')
+            group = report.kunit_parse(kunit_py, ktap_file, out / f'{name}.json',
+                                       out / f'{name}.parse.txt')
+        if group is None:
+            problems.append(f'kunit.py parse could not read {ktap_file.name}')
+            continue
+        tier.group = group
+        tier.leaves = list(report.leaves(name, group))
+        if not tier.leaves:
+            problems.append(f'tier {name} reported no test')
+
+    if not con.userspace:
+        problems.append('the kernel died during boot, before the init ran: see console.log')
+    elif timed_out:
+        running = con.running()
+        where = f' while running {running.key}' if running else ''
+        last = con.last_test(running) if running else ''
+        problems.append(f'the kernel hung: killed after {timeout}s{where}'
+                        + (f' (last test: {last})' if last else ''))
+    elif not con.all_done:
+        running = con.running()
+        where = f' while running {running.key}' if running else ''
+        problems.append(f'the kernel died{where} before the plan finished: see console.log')
+    return list(tiers.values()), problems
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """make check."""
+    timings: list[tuple[str, float]] = []
+    clock = time.monotonic()
+
+    def lap(step: str) -> None:
+        nonlocal clock
+        now = time.monotonic()
+        timings.append((step, now - clock))
+        clock = now
+
+    tiers = parse_tiers(args.tier)
+    filter_glob = check_filter(args.filter)
+    timeout = positive_int('TIMEOUT', args.timeout, 86400)
+    jobs = positive_int('JOBS', args.jobs, 1024)
+    frags = kernel.fragments(REPO, args.config)
+    results = Path(args.results).resolve()
+    if re.search(r'\s', str(results)):
+        raise UsageError(f'RESULTS={results} contains white space; the kernel command line '
+                         'cannot carry it: choose a path without spaces')
+    if args.kdir:
+        kdir = Path(args.kdir).resolve()
+        kernel.check_tree(kdir)
+    else:
+        kdir = kernel.default_tree()
+        kernel.check_tree(kdir)
+    if args.build_dir:
+        build_dir = Path(args.build_dir).resolve()
+    elif args.kdir:
+        build_dir = kernel.cache_root() / 'build' / \
+            f'{kdir.name}-{abs(hash(str(kdir))) % 10**8:08d}-{args.config}'
+    else:
+        build_dir = kernel.cache_root() / 'build' / f'{kdir.name}-{args.config}'
+    if build_dir == kdir or kdir in build_dir.parents:
+        raise UsageError(f'BUILD_DIR={build_dir} is inside KDIR={kdir}; KDIR is never '
+                         'written to: choose a BUILD_DIR outside it')
+    lap('checks')
+
+    kernel.build_kernel(kdir, build_dir, frags, jobs)
+    lap('kernel build')
+    progress('building modules and kselftests')
+    kunit_dir = kernel.build_module(REPO, kdir, build_dir, 'kunit', jobs)
+    torture_dir = kernel.build_module(REPO, kdir, build_dir, 'modules/alloc_torture', jobs)
+    probe_dir = kernel.build_module(REPO, kdir, build_dir, 'modules/uaccess_probe', jobs)
+    ksft = kernel.build_kselftests(REPO, kdir, build_dir, jobs)
+    lap('modules and kselftests build')
+
+    run_id, out = new_run_dir(results)
+    plan = plan_lines(tiers, kunit_dir, torture_dir, probe_dir, ksft)
+    (out / 'plan').write_text(''.join(f'{t} {n} {c}\n' for t, n, c in plan))
+    extra = [f'kunit.filter_glob={filter_glob}'] if filter_glob else []
+    progress(f'booting {build_dir / "linux"} (results in {out})')
+    text, status, timed_out, secs = uml.boot(build_dir / 'linux', REPO / 'scripts/uml-init.sh',
+                                             out, out / 'plan', timeout, extra)
+    lap('boot and tests')
+
+    con = console.parse(text)
+    kunit_py = kdir / 'tools/testing/kunit/kunit.py'
+    tier_results, problems = evaluate(con, plan, out, kunit_py, timed_out, timeout, filter_glob)
+    stray = report.attribute(tier_results, con.splats)
+    failing = [s for s in con.splats if not s.expected]
+    for splat in failing:
+        problems.append(f'kernel report: {splat.describe()}')
+    verdict = not problems and all(t.counts()[1] == 0 for t in tier_results)
+
+    (out / 'kunit.json').write_text(
+        __import__('json').dumps(report.merged_json(tier_results), indent=4) + '\n')
+    report.junit(tier_results, stray).write(out / 'junit.xml', encoding='unicode',
+                                            xml_declaration=True)
+    release = (out / 'kernel-release').read_text().strip() \
+        if (out / 'kernel-release').exists() else 'unknown (no user space)'
+    lap('results')
+    info = [('kernel', f'{release} (KDIR={kdir})'), ('build', str(build_dir)),
+            ('config', f'{args.config}: ' + ', '.join(f'configs/{f.name}' for f in frags)),
+            ('tiers', ', '.join(tiers)), ('filter', filter_glob or 'none'),
+            ('UML exit status', 'killed' if status is None else str(status))]
+    (out / 'summary.md').write_text(report.summary(run_id, verdict, info, tier_results,
+                                                   con.splats, problems, timings))
+    print()
+    for row in report.table(tier_results):
+        print(row)
+    for problem in problems:
+        print(f'problem: {problem}')
+    for tier in tier_results:
+        for leaf in tier.leaves:
+            if leaf.status not in ('PASS', 'SKIP'):
+                print(f'failed: {tier.name} {leaf.dotted} ({leaf.status})')
+    print(f'{"PASS" if verdict else "FAIL"}: results in {out} (also results/latest)')
+    return 0 if verdict else 1
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog='allocsuite')
+    sub = parser.add_subparsers(dest='command', required=True)
+    check = sub.add_parser('check', help='build, boot, run the tiers, write results')
+    check.add_argument('--kdir', default='')
+    check.add_argument('--build-dir', default='')
+    check.add_argument('--config', default='base')
+    check.add_argument('--tier', default='')
+    check.add_argument('--filter', default='')
+    check.add_argument('--timeout', default='900')
+    check.add_argument('--jobs', default=str(os.cpu_count() or 1))
+    check.add_argument('--results', default=str(REPO / 'results'))
+    args = parser.parse_args(argv)
+    try:
+        if args.command == 'check':
+            return cmd_check(args)
+    except UsageError as e:
+        die(str(e), 2)
+    except Failure as e:
+        die(str(e), 1)
+    return 2
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv[1:]))

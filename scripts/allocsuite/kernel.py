@@ -1,0 +1,211 @@
+# SPDX-License-Identifier: GPL-2.0
+"""The kernel under test: its source, its UML build, and what the project
+builds against it (modules and kselftests)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Optional
+
+from util import UsageError, Failure, progress, run_logged
+
+DEFAULT_PACKAGE = 'linux-source-6.12'
+DEFAULT_TARBALL = Path('/usr/src/linux-source-6.12.tar.xz')
+MIN_VERSION = (6, 1)
+
+
+def cache_root() -> Path:
+    """Where kernel sources, builds and ccache live, shared by every clone."""
+    base = os.environ.get('XDG_CACHE_HOME') or os.path.join(Path.home(), '.cache')
+    return Path(base) / 'allocsuite'
+
+
+def tree_version(kdir: Path) -> Optional[tuple[int, int, int]]:
+    """(VERSION, PATCHLEVEL, SUBLEVEL) from a tree's Makefile, or None."""
+    try:
+        head = (kdir / 'Makefile').read_text(errors='replace')[:2000]
+    except OSError:
+        return None
+    fields = {}
+    for key in ('VERSION', 'PATCHLEVEL', 'SUBLEVEL'):
+        m = re.search(rf'^{key} = (\d+)$', head, re.M)
+        if not m:
+            return None
+        fields[key] = int(m.group(1))
+    return fields['VERSION'], fields['PATCHLEVEL'], fields['SUBLEVEL']
+
+
+def check_tree(kdir: Path) -> tuple[int, int, int]:
+    """Validate KDIR: a kernel source tree, 6.1 or newer, with kunit.py."""
+    if not kdir.is_dir():
+        raise UsageError(f'KDIR={kdir} is not a directory; expected a kernel source tree')
+    version = tree_version(kdir)
+    if version is None or not (kdir / 'Kconfig').is_file():
+        raise UsageError(f'KDIR={kdir} is not a kernel source tree '
+                         '(no top-level Makefile with VERSION/PATCHLEVEL and Kconfig)')
+    if version[:2] < MIN_VERSION:
+        raise UsageError(f'KDIR={kdir} is Linux {version[0]}.{version[1]}; '
+                         f'expected {MIN_VERSION[0]}.{MIN_VERSION[1]} or newer')
+    for needed in ('tools/testing/kunit/kunit.py',
+                   'tools/testing/selftests/kselftest_harness.h'):
+        if not (kdir / needed).is_file():
+            raise UsageError(f'KDIR={kdir} has no {needed}; expected a full kernel source tree')
+    if (kdir / '.config').exists():
+        raise UsageError(f'KDIR={kdir} has a .config: the tree must be clean for an '
+                         'out-of-tree build (run "make mrproper" there)')
+    return version
+
+
+def default_tree() -> Path:
+    """Debian's linux-source-6.12, extracted once into the cache."""
+    if not DEFAULT_TARBALL.is_file():
+        raise Failure(f'{DEFAULT_TARBALL} is missing: install {DEFAULT_PACKAGE}')
+    pkg = subprocess.run(['dpkg-query', '-W', '-f', '${Version}', DEFAULT_PACKAGE],
+                         capture_output=True, text=True, check=False).stdout.strip()
+    src_root = cache_root() / 'src'
+    # Name the tree after the kernel version and key it to the package
+    # version, so that an upgraded package is extracted anew.
+    marker_name = f'.{DEFAULT_PACKAGE}_{pkg or "unknown"}'
+    for tree in src_root.glob('linux-*'):
+        if (tree / marker_name).exists():
+            return tree
+    progress(f'extracting {DEFAULT_TARBALL.name} ({pkg}) into {src_root}')
+    src_root.mkdir(parents=True, exist_ok=True)
+    tmp = src_root / f'.extract-{os.getpid()}'
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    subprocess.run(['tar', '-xf', str(DEFAULT_TARBALL), '-C', str(tmp)], check=True)
+    (top,) = list(tmp.iterdir())
+    version = tree_version(top)
+    if version is None:
+        raise Failure(f'{DEFAULT_TARBALL} does not hold a kernel tree')
+    final = src_root / 'linux-{}.{}.{}'.format(*version)
+    if final.exists():
+        shutil.rmtree(final)
+    top.rename(final)
+    tmp.rmdir()
+    (final / marker_name).touch()
+    return final
+
+
+def fragments(repo: Path, config: str) -> list[Path]:
+    """The config fragments of CONFIG=<name>: base, then <name> on top."""
+    available = sorted(p.stem for p in (repo / 'configs').glob('*.config'))
+    if config not in available:
+        raise UsageError(f'CONFIG={config} is unknown; expected one of: {", ".join(available)}')
+    frags = [repo / 'configs' / 'base.config']
+    if config != 'base':
+        frags.append(repo / 'configs' / f'{config}.config')
+    return frags
+
+
+def ccache_env(env: dict[str, str]) -> dict[str, str]:
+    """The environment for builds: ccache in the shared cache."""
+    env = dict(env)
+    env.setdefault('CCACHE_DIR', str(cache_root() / 'ccache'))
+    # Relative paths below the cache let scratch copies of the default
+    # tree (negative controls) reuse the default build's objects.
+    env.setdefault('CCACHE_BASEDIR', str(cache_root()))
+    env.setdefault('CCACHE_NOHASHDIR', '1')
+    env['PYTHONDONTWRITEBYTECODE'] = '1'
+    return env
+
+
+def compiler() -> str:
+    """CC for the kernel and its modules: ccache when it is there."""
+    return 'ccache gcc' if shutil.which('ccache') else 'gcc'
+
+
+def _watch_build(build_dir: Path, done: threading.Event, started: float) -> None:
+    """Say every 30 s that the kernel build is alive and how far it got."""
+    while not done.wait(30):
+        objs = sum(1 for _ in build_dir.rglob('*.o'))
+        progress(f'  still building the kernel: {objs} objects, '
+                 f'{time.monotonic() - started:.0f}s')
+
+
+def build_kernel(kdir: Path, build_dir: Path, frags: list[Path], jobs: int) -> None:
+    """Build the UML kernel with kunit.py. kunit.py regenerates .config when
+    the fragments change and make rebuilds what changed: with nothing
+    changed this takes a few seconds."""
+    build_dir.mkdir(parents=True, exist_ok=True)
+    progress(f'building the UML kernel from {kdir} in {build_dir} '
+             f'({", ".join(f.name for f in frags)}, -j{jobs})')
+    cmd = [sys.executable, str(kdir / 'tools/testing/kunit/kunit.py'), 'build',
+           '--arch=um', f'--build_dir={build_dir}', f'--jobs={jobs}',
+           f'--make_options=CC={compiler()}']
+    cmd += [f'--kunitconfig={f}' for f in frags]
+    started = time.monotonic()
+    done = threading.Event()
+    watcher = threading.Thread(target=_watch_build, args=(build_dir, done, started),
+                               daemon=True)
+    watcher.start()
+    log = build_dir / 'allocsuite-build.log'
+    try:
+        ok = run_logged(cmd, log, cwd=kdir, env=ccache_env(dict(os.environ)))
+    finally:
+        done.set()
+    if not ok or not (build_dir / 'linux').is_file():
+        sys.stdout.write(log.read_text(errors='replace')[-4000:])
+        raise Failure(f'kernel build failed, see {log}')
+    progress(f'kernel ready in {time.monotonic() - started:.0f}s')
+
+
+def _sync_tree(src: Path, dst: Path) -> None:
+    """Copy a source folder into the build, keeping times so that make
+    rebuilds only what changed, and dropping files no longer there."""
+    dst.mkdir(parents=True, exist_ok=True)
+    keep = set()
+    for path in src.rglob('*'):
+        rel = path.relative_to(src)
+        keep.add(rel)
+        target = dst / rel
+        if path.is_dir():
+            target.mkdir(exist_ok=True)
+        elif (not target.exists() or target.stat().st_mtime_ns != path.stat().st_mtime_ns
+              or target.stat().st_size != path.stat().st_size):
+            shutil.copy2(path, target)
+    for path in sorted(dst.rglob('*'), reverse=True):
+        rel = path.relative_to(dst)
+        suffix_ok = path.suffix in ('.c', '.h') or path.name in ('Makefile', 'Kbuild')
+        if rel not in keep and suffix_ok and path.is_file():
+            path.unlink()
+
+
+def build_module(repo: Path, kdir: Path, build_dir: Path, subdir: str, jobs: int,
+                 extra: Optional[list[str]] = None) -> Path:
+    """Build one of the project's module folders against the kernel build;
+    returns the folder holding the .ko files."""
+    out = build_dir / 'allocsuite' / subdir
+    _sync_tree(repo / subdir, out)
+    log = out / 'build.log'
+    cmd = ['make', '-C', str(build_dir), f'M={out}', 'ARCH=um', f'CC={compiler()}',
+           'W=1', f'-j{jobs}', 'modules'] + (extra or [])
+    if not run_logged(cmd, log, env=ccache_env(dict(os.environ))):
+        sys.stdout.write(log.read_text(errors='replace')[-4000:])
+        raise Failure(f'building {subdir} failed, see {log}')
+    warnings = [line for line in log.read_text(errors='replace').splitlines()
+                if 'warning:' in line]
+    for line in warnings:
+        progress(f'  {line}')
+    return out
+
+
+def build_kselftests(repo: Path, kdir: Path, build_dir: Path, jobs: int) -> Path:
+    """Build and install the kselftests; returns the installed tree."""
+    out = build_dir / 'allocsuite'
+    install = out / 'kselftest'
+    log = out / 'kselftest-build.log'
+    cmd = ['make', '-C', str(repo / 'kselftest'), f'-j{jobs}', f'KDIR={kdir}',
+           f'OUTPUT={out / "kselftest-build"}', 'install', f'INSTALL_PATH={install}']
+    if not run_logged(cmd, log):
+        sys.stdout.write(log.read_text(errors='replace')[-4000:])
+        raise Failure(f'building the kselftests failed, see {log}')
+    return install

@@ -1,0 +1,190 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Results of a run: kunit.py's JSON per tier merged into kunit.json, a
+JUnit file, summary.md, and the table on the terminal."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, Iterator, Optional
+from xml.etree import ElementTree as ET
+
+from console import Splat
+
+JsonObj = dict[str, Any]
+
+
+@dataclasses.dataclass
+class Leaf:
+    """One test with a result: a KUnit case or parameter, a kselftest."""
+    tier: str
+    path: list[str]                  # suite, case, parameter...
+    status: str                      # PASS, FAIL, SKIP, ERROR
+    splats: list[Splat] = dataclasses.field(default_factory=list)
+
+    @property
+    def dotted(self) -> str:
+        return '.'.join(self.path)
+
+
+@dataclasses.dataclass
+class Tier:
+    """What one tier ran and found."""
+    name: str
+    group: Optional[JsonObj] = None
+    leaves: list[Leaf] = dataclasses.field(default_factory=list)
+    seconds: float = 0.0
+
+    def counts(self, suite: Optional[str] = None) -> tuple[int, int, int]:
+        """(passed, failed, skipped), failed including errors."""
+        leaves = [lf for lf in self.leaves if suite is None or lf.path[0] == suite]
+        passed = sum(lf.status == 'PASS' for lf in leaves)
+        skipped = sum(lf.status == 'SKIP' for lf in leaves)
+        return passed, len(leaves) - passed - skipped, skipped
+
+    def suites(self) -> list[str]:
+        seen: list[str] = []
+        for leaf in self.leaves:
+            if leaf.path[0] not in seen:
+                seen.append(leaf.path[0])
+        return seen
+
+
+def kunit_parse(kunit_py: Path, ktap: Path, json_out: Path, text_out: Path) -> Optional[JsonObj]:
+    """Run `kunit.py parse` on one KTAP document; its JSON, or None."""
+    cmd = [sys.executable, str(kunit_py), 'parse', f'--json={json_out}', str(ktap)]
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE='1')
+    with open(text_out, 'w') as out:
+        subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT, env=env,
+                       stdin=subprocess.DEVNULL, check=False)
+    try:
+        return json.loads(json_out.read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def leaves(tier: str, group: JsonObj, path: Optional[list[str]] = None) -> Iterator[Leaf]:
+    """Every test with a result in a kunit.py JSON group."""
+    path = path or []
+    for case in group.get('test_cases', []):
+        yield Leaf(tier, path + [case['name']], case['status'])
+    for sub in group.get('sub_groups', []):
+        yield from leaves(tier, sub, path + [sub['name']])
+
+
+def merged_json(tiers: list[Tier]) -> JsonObj:
+    """One KernelCI-style document: a sub-group per tier."""
+    subs = []
+    for tier in tiers:
+        if tier.group is not None:
+            group = dict(tier.group, name=tier.name)
+            subs.append(group)
+    first = subs[0] if subs else {}
+    doc = {key: first.get(key) for key in ('arch', 'defconfig', 'build_environment',
+                                           'lab_name', 'kernel', 'job', 'git_branch')}
+    doc.update(name='allocsuite', sub_groups=subs, test_cases=[])
+    return doc
+
+
+def junit(tiers: list[Tier], stray: list[Splat]) -> ET.ElementTree:
+    """JUnit XML: a testsuite per tier and suite; kernel reports fail the
+    test they happened in."""
+    root = ET.Element('testsuites', name='allocsuite')
+    for tier in tiers:
+        for suite in tier.suites():
+            cases = [lf for lf in tier.leaves if lf.path[0] == suite]
+            passed, failed, skipped = tier.counts(suite)
+            failed += sum(1 for lf in cases if lf.splats and lf.status == 'PASS')
+            el = ET.SubElement(root, 'testsuite', name=f'{tier.name}.{suite}',
+                               tests=str(len(cases)), failures=str(failed),
+                               skipped=str(skipped))
+            for leaf in cases:
+                case = ET.SubElement(el, 'testcase', classname=f'{tier.name}.{suite}',
+                                     name='.'.join(leaf.path[1:]) or suite)
+                if leaf.status == 'SKIP':
+                    ET.SubElement(case, 'skipped')
+                elif leaf.status != 'PASS':
+                    ET.SubElement(case, 'failure', message=f'{leaf.status}')
+                for splat in leaf.splats:
+                    ET.SubElement(case, 'failure', message=f'kernel report: {splat.kind}',
+                                  type='kernel-report').text = splat.describe()
+    if stray:
+        el = ET.SubElement(root, 'testsuite', name='kernel', tests=str(len(stray)),
+                           failures=str(len(stray)))
+        for splat in stray:
+            case = ET.SubElement(el, 'testcase', classname='kernel',
+                                 name=f'report_line_{splat.line_no}')
+            ET.SubElement(case, 'failure', message=f'kernel report: {splat.kind}',
+                          type='kernel-report').text = splat.describe()
+    ET.indent(root)
+    return ET.ElementTree(root)
+
+
+def attribute(tiers: list[Tier], splats: list[Splat]) -> list[Splat]:
+    """Hang each report on the test it happened in; returns the rest."""
+    stray = []
+    for splat in splats:
+        if splat.expected:
+            continue
+        tier_name, _, program = splat.where.partition('/')
+        want = splat.test if tier_name == 'kunit' else \
+            '.'.join(p for p in (program, splat.test) if p)
+        match = None
+        for tier in tiers:
+            if tier.name != tier_name:
+                continue
+            for leaf in tier.leaves:
+                if leaf.dotted == want or (not match and leaf.dotted.startswith(want + '.')):
+                    match = leaf
+        if match:
+            match.splats.append(splat)
+        else:
+            stray.append(splat)
+    return stray
+
+
+def table(tiers: list[Tier]) -> list[str]:
+    """The terminal table: one row per tier."""
+    rows = [f'{"tier":<10} {"passed":>6} {"failed":>6} {"skipped":>7} {"time":>8}']
+    for tier in tiers:
+        passed, failed, skipped = tier.counts()
+        rows.append(f'{tier.name:<10} {passed:>6} {failed:>6} {skipped:>7} '
+                    f'{tier.seconds:>7.1f}s')
+    return rows
+
+
+def summary(run_id: str, verdict: bool, info: list[tuple[str, str]], tiers: list[Tier],
+            splats: list[Splat], problems: list[str], timings: list[tuple[str, float]]) -> str:
+    """summary.md."""
+    out = [f'# allocsuite run {run_id}: {"PASS" if verdict else "FAIL"}', '']
+    out += [f'- **{key}**: {value}' for key, value in info]
+    out += ['', '## Results', '', '| tier | suite | passed | failed | skipped |',
+            '|---|---|---:|---:|---:|']
+    for tier in tiers:
+        for suite in tier.suites():
+            p, f, s = tier.counts(suite)
+            out.append(f'| {tier.name} | {suite} | {p} | {f} | {s} |')
+        p, f, s = tier.counts()
+        out.append(f'| **{tier.name}** | all | {p} | {f} | {s} |')
+    failed = [lf for t in tiers for lf in t.leaves if lf.status not in ('PASS', 'SKIP')]
+    if failed:
+        out += ['', '## Failed tests', '']
+        out += [f'- {lf.tier}: `{lf.dotted}` ({lf.status})' for lf in failed]
+    skipped = [lf for t in tiers for lf in t.leaves if lf.status == 'SKIP']
+    if skipped:
+        out += ['', '## Skipped tests', '']
+        out += [f'- {lf.tier}: `{lf.dotted}`' for lf in skipped]
+    out += ['', '## Kernel reports', '']
+    if splats:
+        out += [f'- {"(expected) " if s.expected else ""}{s.describe()}' for s in splats]
+    else:
+        out.append('none')
+    if problems:
+        out += ['', '## Problems', ''] + [f'- {p}' for p in problems]
+    out += ['', '## Timings', '', '| step | seconds |', '|---|---:|']
+    out += [f'| {step} | {secs:.1f} |' for step, secs in timings]
+    return '\n'.join(out) + '\n'

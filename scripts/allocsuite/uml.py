@@ -1,0 +1,94 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Boot the UML kernel with the project's init, follow its console, and
+stop it if it hangs."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import threading
+import time
+from pathlib import Path
+from typing import Optional
+
+import console
+from util import progress
+
+_RESULT = re.compile(r'^(\s*)(not ok|ok) \d+ (\S+)(.*)$')
+
+
+class _Progress:
+    """Turns console lines into progress lines: which program runs, and
+    the result of each KUnit suite and each kselftest."""
+
+    def __init__(self) -> None:
+        self.tier = ''
+
+    def feed(self, raw: str) -> None:
+        line = console.strip_prefix(raw)
+        if line.startswith('allocsuite: begin '):
+            self.tier = line.split()[2].split('/')[0]
+            progress(f'running {line.split()[2]}')
+        elif line.startswith('allocsuite: end '):
+            self.tier = ''
+        elif self.tier:
+            m = _RESULT.match(line)
+            # Top level: KUnit suites, and the tests of the other programs.
+            if m and not m.group(1):
+                progress(f'  {m.group(2)} {m.group(3)}{m.group(4)}')
+        for kind, pattern in console.SPLATS:
+            if pattern.search(line):
+                progress(f'  kernel report ({kind}): {line.strip()}')
+                break
+
+
+def boot(linux: Path, init: Path, out: Path, plan: Path, timeout: int,
+         extra_args: list[str]) -> tuple[str, Optional[int], bool, float]:
+    """Boot UML and run the plan.
+
+    Returns (console text, exit status or None if killed, timed out,
+    seconds). The console is also written to out/console.log as it comes.
+    """
+    args = [str(linux), 'mem=1G', 'con=null', 'con0=null,fd:1', 'ssl=null',
+            'root=/dev/root', 'rootfstype=hostfs', 'rootflags=/', 'ro',
+            f'init={init}', 'printk.devkmsg=on',
+            f'ALLOCSUITE_OUT={out}', f'ALLOCSUITE_PLAN={plan}'] + extra_args
+    log_path = out / 'console.log'
+    started = time.monotonic()
+    chunks: list[str] = []
+    watcher = _Progress()
+    with open(log_path, 'w') as log:
+        log.write('# ' + ' '.join(args) + '\n')
+        proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, start_new_session=True,
+                                cwd='/', text=True, errors='replace')
+        timed_out = threading.Event()
+
+        def kill() -> None:
+            timed_out.set()
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+        timer = threading.Timer(timeout, kill)
+        timer.start()
+        try:
+            assert proc.stdout is not None
+            for line in proc.stdout:
+                chunks.append(line)
+                log.write(line)
+                log.flush()
+                watcher.feed(line)
+            status = proc.wait()
+        finally:
+            timer.cancel()
+            # UML leaves helper processes in its session: none may survive.
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+    return ''.join(chunks), (None if timed_out.is_set() else status), \
+        timed_out.is_set(), time.monotonic() - started

@@ -1,0 +1,76 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# PID 1 of the User Mode Linux kernel under test.
+#
+# The host root is mounted read-only over hostfs, so every host tool is
+# here at its usual path. The runner passes two variables on the kernel
+# command line: ALLOCSUITE_OUT, the host folder for this run's results
+# (the only writable hostfs mount), and ALLOCSUITE_PLAN, a file in it
+# with one program to run per line: "<tier> <name> <command>".
+#
+# Every program is framed on the kernel log by markers that the runner
+# reads back from the console:
+#   allocsuite: begin <tier>/<name>
+#   allocsuite: end <tier>/<name> exit=<status> ms=<milliseconds>
+# Its output goes to <tier>/<name>.log in the results folder and, line by
+# line, to /dev/kmsg, so that a kernel report lands between the lines of
+# the test that caused it.
+
+PATH=/usr/sbin:/usr/bin:/sbin:/bin
+export PATH
+
+# say MESSAGE: one line on the kernel log
+say() {
+	printf '<5>allocsuite: %s\n' "$*" > /dev/kmsg
+}
+
+# poweroff: power the machine off; never returns
+poweroff() {
+	sync
+	perl -e 'syscall(169, 0xfee1dead, 672274793, 0x4321fedc, 0)'
+	# Only reached when the reboot syscall failed: let the kernel say so.
+	exit 1
+}
+
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mount -t debugfs debugfs /sys/kernel/debug
+mount -t tmpfs tmpfs /tmp
+mount -t tmpfs tmpfs /run
+
+if [ -z "${ALLOCSUITE_OUT:-}" ] || [ -z "${ALLOCSUITE_PLAN:-}" ]; then
+	say "error: ALLOCSUITE_OUT and ALLOCSUITE_PLAN must be set on the command line"
+	poweroff
+fi
+if ! mount -t hostfs hostfs "$ALLOCSUITE_OUT" -o "$ALLOCSUITE_OUT"; then
+	say "error: cannot mount $ALLOCSUITE_OUT read-write"
+	poweroff
+fi
+
+say "userspace up, kernel $(uname -r)"
+uname -r > "$ALLOCSUITE_OUT/kernel-release"
+
+while read -r tier name cmd; do
+	case "$tier" in
+	''|'#'*) continue ;;
+	esac
+	mkdir -p "$ALLOCSUITE_OUT/$tier"
+	log="$ALLOCSUITE_OUT/$tier/$name.log"
+	status="$ALLOCSUITE_OUT/$tier/$name.exit"
+	say "begin $tier/$name"
+	start=$(date +%s%N)
+	# The subshell runs in /tmp so that programs never write to the host.
+	{
+		(cd /tmp && eval "$cmd") < /dev/null 2>&1
+		echo "$?" > "$status"
+	} | tee "$log" | while IFS= read -r line; do
+		printf '%s\n' "$line" >&3
+	done 3> /dev/kmsg
+	ms=$((($(date +%s%N) - start) / 1000000))
+	say "end $tier/$name exit=$(cat "$status" 2>/dev/null || echo unknown) ms=$ms"
+done < "$ALLOCSUITE_PLAN"
+
+say "all done"
+poweroff

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -72,6 +73,45 @@ TEST_F(probe, round_trip)
 			break;
 		}
 	}
+}
+
+/*
+ * copy_from_user() from a buffer that runs into a PROT_NONE page returns
+ * the number of bytes it could not copy, copies every byte before the
+ * fault, and zeroes the rest of the destination.
+ */
+TEST_F(probe, copy_from_user_fault_boundary)
+{
+	const size_t before = 100, len = 300;
+	long page = sysconf(_SC_PAGESIZE);
+	unsigned char *map, *src, back[300];
+	struct uaccess_probe_fill fill = { .offset = 0, .len = len, .byte = 0xee };
+	size_t i;
+
+	map = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, map);
+	ASSERT_EQ(0, mprotect(map + page, page, PROT_NONE));
+	src = map + page - before;
+	for (i = 0; i < before; i++)
+		src[i] = (unsigned char)(i + 1);
+	ASSERT_EQ(0, ioctl(self->fd, UACCESS_PROBE_FILL, &fill));
+
+	EXPECT_EQ(len - before, probe_copy(self->fd, UACCESS_PROBE_COPY_FROM_USER, src, 0, len))
+		TH_LOG("copy_from_user must return the %zu bytes past the fault as not copied",
+		       len - before);
+
+	memset(back, 0xcc, sizeof(back));
+	ASSERT_EQ(0, probe_copy(self->fd, UACCESS_PROBE_COPY_TO_USER, back, 0, len));
+	for (i = 0; i < len; i++) {
+		unsigned char want = i < before ? src[i] : 0;
+
+		EXPECT_EQ(want, back[i]) {
+			TH_LOG("kernel byte %zu is %#x, expected %#x (%s)", i, back[i], want,
+			       i < before ? "copied before the fault" : "zeroed after the fault");
+			break;
+		}
+	}
+	munmap(map, 2 * page);
 }
 
 TEST_HARNESS_MAIN

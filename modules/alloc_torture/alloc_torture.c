@@ -25,12 +25,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/timer.h>
-#include <linux/version.h>
 #include <linux/workqueue.h>
-
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)
-#define timer_delete_sync(t) del_timer_sync(t)
-#endif
 
 #define TORTURE_MAGIC	0xa110c8ed
 #define POOL_SIZE	32
@@ -90,14 +85,14 @@ static void torture_check(struct torture_hdr *h, struct torture_stats *st)
 
 	if (h->magic != TORTURE_MAGIC) {
 		st->errors++;
-		pr_err("object %px: header magic %#x, expected %#x\n",
+		pr_err("object %p: header magic %#x, expected %#x\n",
 		       h, h->magic, TORTURE_MAGIC);
 		return;
 	}
 	bad = memchr_inv(body, torture_fill(h->seq), len);
 	if (bad) {
 		st->errors++;
-		pr_err("object %px seq %llu size %zu: byte %td is %#x, expected %#x\n",
+		pr_err("object %p seq %llu size %zu: byte %td is %#x, expected %#x\n",
 		       h, h->seq, h->size, bad - body, *bad, torture_fill(h->seq));
 	}
 }

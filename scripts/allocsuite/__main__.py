@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import fnmatch
+import json
 import os
 import re
 import shlex
@@ -168,6 +168,29 @@ def evaluate(con: console.Console, plan: list[tuple[str, str, str]], out: Path,
     return list(tiers.values()), problems
 
 
+def write_results(out: Path, run_id: str, con: console.Console,
+                  plan: list[tuple[str, str, str]], kunit_py: Path, timed_out: bool,
+                  timeout: int, filter_glob: str, info: list[tuple[str, str]],
+                  timings: list[tuple[str, float]]) -> tuple[bool, list[report.Tier], list[str]]:
+    """Judge a boot from its console and the programs' logs in @out, and
+    write kunit.json, junit.xml and summary.md there; returns (passed,
+    tiers, problems)."""
+    tier_results, problems = evaluate(con, plan, out, kunit_py, timed_out, timeout,
+                                      filter_glob)
+    stray = report.attribute(tier_results, con.splats)
+    for splat in con.splats:
+        if not splat.expected:
+            problems.append(f'kernel report: {splat.describe()}')
+    verdict = not problems and all(t.counts()[1] == 0 for t in tier_results)
+    (out / 'kunit.json').write_text(json.dumps(report.merged_json(tier_results),
+                                               indent=4) + '\n')
+    report.junit(tier_results, stray).write(out / 'junit.xml', encoding='unicode',
+                                            xml_declaration=True)
+    (out / 'summary.md').write_text(report.summary(run_id, verdict, info, tier_results,
+                                                   con.splats, problems, timings))
+    return verdict, tier_results, problems
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     """make check."""
     timings: list[tuple[str, float]] = []
@@ -224,28 +247,15 @@ def cmd_check(args: argparse.Namespace) -> int:
                                              out, out / 'plan', timeout, extra)
     lap('boot and tests')
 
-    con = console.parse(text)
-    kunit_py = kdir / 'tools/testing/kunit/kunit.py'
-    tier_results, problems = evaluate(con, plan, out, kunit_py, timed_out, timeout, filter_glob)
-    stray = report.attribute(tier_results, con.splats)
-    failing = [s for s in con.splats if not s.expected]
-    for splat in failing:
-        problems.append(f'kernel report: {splat.describe()}')
-    verdict = not problems and all(t.counts()[1] == 0 for t in tier_results)
-
-    (out / 'kunit.json').write_text(
-        __import__('json').dumps(report.merged_json(tier_results), indent=4) + '\n')
-    report.junit(tier_results, stray).write(out / 'junit.xml', encoding='unicode',
-                                            xml_declaration=True)
     release = (out / 'kernel-release').read_text().strip() \
         if (out / 'kernel-release').exists() else 'unknown (no user space)'
-    lap('results')
     info = [('kernel', f'{release} (KDIR={kdir})'), ('build', str(build_dir)),
             ('config', f'{args.config}: ' + ', '.join(f'configs/{f.name}' for f in frags)),
             ('tiers', ', '.join(tiers)), ('filter', filter_glob or 'none'),
             ('UML exit status', 'killed' if status is None else str(status))]
-    (out / 'summary.md').write_text(report.summary(run_id, verdict, info, tier_results,
-                                                   con.splats, problems, timings))
+    verdict, tier_results, problems = write_results(
+        out, run_id, console.parse(text), plan, kdir / 'tools/testing/kunit/kunit.py',
+        timed_out, timeout, filter_glob, info, timings)
     print()
     for row in report.table(tier_results):
         print(row)
@@ -271,10 +281,14 @@ def main(argv: list[str]) -> int:
     check.add_argument('--timeout', default='900')
     check.add_argument('--jobs', default=str(os.cpu_count() or 1))
     check.add_argument('--results', default=str(REPO / 'results'))
+    sub.add_parser('tree', help='print the default kernel tree, extracting it if needed')
     args = parser.parse_args(argv)
     try:
         if args.command == 'check':
             return cmd_check(args)
+        if args.command == 'tree':
+            print(kernel.default_tree())
+            return 0
     except UsageError as e:
         die(str(e), 2)
     except Failure as e:

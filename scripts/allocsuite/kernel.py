@@ -4,6 +4,7 @@ builds against it (modules and kselftests)."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import shutil
@@ -148,10 +149,19 @@ def build_kernel(kdir: Path, build_dir: Path, frags: list[Path], jobs: int) -> N
                                daemon=True)
     watcher.start()
     log = build_dir / 'allocsuite-build.log'
-    try:
-        ok = run_logged(cmd, log, cwd=kdir, env=ccache_env(dict(os.environ)))
-    finally:
-        done.set()
+    cache_root().mkdir(parents=True, exist_ok=True)
+    # One kernel build at a time on this machine: two would share the
+    # cores and, in the same BUILD_DIR, each other's objects.
+    with open(cache_root() / 'kernel-build.lock', 'w') as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            progress('waiting for another kernel build on this machine to finish')
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            ok = run_logged(cmd, log, cwd=kdir, env=ccache_env(dict(os.environ)))
+        finally:
+            done.set()
     if not ok or not (build_dir / 'linux').is_file():
         sys.stdout.write(log.read_text(errors='replace')[-4000:])
         raise Failure(f'kernel build failed, see {log}')

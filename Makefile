@@ -1,0 +1,74 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# allocsuite: tests of the kernel's memory-allocation and user-copy APIs.
+# `make help` lists the targets and variables.
+
+# The kernel under test: empty means Debian's linux-source-6.12, extracted
+# once into $(XDG_CACHE_HOME)/allocsuite (default ~/.cache/allocsuite).
+KDIR ?=
+# Where the kernel is built (O=): default, a folder in that cache.
+BUILD_DIR ?=
+# Config on top of configs/base.config: base or debug.
+CONFIG ?= base
+# Tiers to run, comma-separated: kunit, stress, kselftest (default all).
+TIER ?=
+# KUnit glob: suite or suite.case, as kunit.filter_glob takes it.
+FILTER ?=
+# Seconds before a hung UML kernel is killed.
+TIMEOUT ?= 900
+# Parallel build jobs.
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+# Where run folders go.
+RESULTS ?= $(CURDIR)/results
+
+PYTHON ?= python3
+RUNNER := $(PYTHON) $(CURDIR)/scripts/allocsuite
+
+.DEFAULT_GOAL := help
+
+help:
+	@echo 'allocsuite: tests of the kernel memory-allocation and user-copy APIs'
+	@echo
+	@echo 'Targets:'
+	@echo '  check   build the kernel under test as UML (incremental), build the'
+	@echo '          modules and kselftests, boot, run every tier, write results/'
+	@echo '          (exit 0 only when everything passed)'
+	@echo '  test    the project'"'"'s own tests: checkpatch, shellcheck, glue unit'
+	@echo '          tests, W=1 builds, make check, and the negative controls'
+	@echo '  deps    install the Debian packages make check needs (as root),'
+	@echo '          or print the apt-get command'
+	@echo '  clean   remove results/ run folders'
+	@echo '  help    this text'
+	@echo
+	@echo 'Variables (make check):'
+	@echo '  KDIR=<tree>       kernel source tree to test, 6.1 or newer, never written'
+	@echo '                    to (default: Debian linux-source-6.12, in the cache)'
+	@echo '  BUILD_DIR=<dir>   kernel build folder, O= (default: in the cache)'
+	@echo '  CONFIG=base|debug config fragment on top of configs/base.config'
+	@echo '  TIER=<list>       kunit, stress, kselftest; comma-separated (default all)'
+	@echo '  FILTER=<glob>     KUnit suite[.case] glob, e.g. alloc_kmalloc or "*.kzalloc*"'
+	@echo '  TIMEOUT=<s>       kill a hung kernel after this many seconds (default 900)'
+	@echo '  JOBS=<n>          parallel build jobs (default: number of CPUs)'
+	@echo '  RESULTS=<dir>     where run folders go (default: results/)'
+	@echo
+	@echo 'Cache: $${XDG_CACHE_HOME:-~/.cache}/allocsuite holds kernel sources, builds'
+	@echo 'and ccache, shared by every clone.'
+
+deps:
+	@sh scripts/deps.sh check $(if $(KDIR),,default-kernel)
+
+check:
+	@sh scripts/deps.sh check $(if $(KDIR),,default-kernel)
+	@$(RUNNER) check --kdir '$(KDIR)' --build-dir '$(BUILD_DIR)' --config '$(CONFIG)' \
+		--tier '$(TIER)' --filter '$(FILTER)' --timeout '$(TIMEOUT)' --jobs '$(JOBS)' \
+		--results '$(RESULTS)'
+
+test:
+	@sh scripts/deps.sh test default-kernel
+	@bash tests/run
+
+clean:
+	find '$(RESULTS)' -mindepth 1 -maxdepth 1 ! -name README.md ! -name .gitignore \
+		-exec rm -rf {} +
+
+.PHONY: help deps check test clean

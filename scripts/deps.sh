@@ -1,0 +1,50 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Install the Debian packages a target needs, or say how.
+#
+# usage: deps.sh check|test [default-kernel]
+#   check           what make check needs to build a UML kernel and run it
+#   test            that, plus what make test needs (shellcheck, patch)
+#   default-kernel  also Debian's linux-source-6.12 (when KDIR is not set)
+#
+# As root, missing packages are installed with apt-get; otherwise this
+# stops with the exact apt-get command to run.
+
+set -eu
+
+case "${1:-}" in
+check) pkgs="build-essential flex bison bc libelf-dev libssl-dev python3 kmod ccache xz-utils perl" ;;
+test) pkgs="build-essential flex bison bc libelf-dev libssl-dev python3 kmod ccache xz-utils perl shellcheck patch" ;;
+*) echo "usage: $0 check|test [default-kernel]" >&2; exit 2 ;;
+esac
+if [ "${2:-}" = "default-kernel" ]; then
+	pkgs="$pkgs linux-source-6.12"
+fi
+
+if ! command -v dpkg-query > /dev/null 2>&1; then
+	echo "allocsuite: no dpkg here; make sure these (Debian names) are installed: $pkgs" >&2
+	exit 0
+fi
+
+missing=""
+for p in $pkgs; do
+	status=$(dpkg-query -W -f '${db:Status-Status}' "$p" 2>/dev/null || true)
+	[ "$status" = "installed" ] || missing="$missing $p"
+done
+[ -n "$missing" ] || exit 0
+
+cmd="apt-get install -y --no-install-recommends$missing"
+if [ "$(id -u)" -ne 0 ]; then
+	echo "allocsuite: missing Debian packages:$missing" >&2
+	echo "allocsuite: install them with:  sudo $cmd" >&2
+	exit 2
+fi
+echo "[allocsuite] installing:$missing"
+export DEBIAN_FRONTEND=noninteractive
+# shellcheck disable=SC2086 # word splitting of the package list is meant
+if ! apt-get install -y --no-install-recommends $missing; then
+	apt-get update
+	# shellcheck disable=SC2086
+	apt-get install -y --no-install-recommends $missing
+fi

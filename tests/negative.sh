@@ -1,0 +1,72 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Run one negative control: apply a seeded-bug patch to a scratch copy of
+# the default kernel tree, run make check on it, and pass only if make
+# check fails for the reason the patch names.
+#
+# usage: tests/negative.sh tests/negative/NAME.patch
+#
+# The patch's header says what must fail, one line per expectation:
+#   Expect-fail: <tier> <test path prefix>
+# The scratch tree is a hard-linked copy (patch replaces the files it
+# changes, so the default tree is never touched) kept in the cache with
+# its build, so that a second run rebuilds nothing.
+
+set -eu
+
+if [ $# -ne 1 ] || [ ! -f "$1" ]; then
+	echo "usage: $0 PATCH" >&2
+	exit 2
+fi
+repo=$(cd "$(dirname "$0")/.." && pwd)
+patch=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+name=$(basename "$patch" .patch)
+cache=${XDG_CACHE_HOME:-$HOME/.cache}/allocsuite
+default=$(python3 "$repo/scripts/allocsuite" tree)
+work=$cache/negative/$name
+src=$work/src/$(basename "$default")
+build=$work/build/$(basename "$default")-base
+
+mapfile -t expects < <(sed -n 's/^Expect-fail: //p' "$patch")
+[ "${#expects[@]}" -gt 0 ] || { echo "$patch has no Expect-fail: line" >&2; exit 2; }
+
+key="$(sha256sum < "$patch" | cut -d' ' -f1) $default"
+if [ "$(cat "$work/key" 2>/dev/null || true)" != "$key" ]; then
+	echo "[negative] preparing a scratch tree with $name"
+	rm -rf "$work/src" "$work/key"
+	mkdir -p "$work/src"
+	cp -al "$default" "$src"
+	(cd "$src" && patch -p1 --quiet --no-backup-if-mismatch < "$patch")
+	echo "$key" > "$work/key"
+fi
+
+log=$work/check.log
+set +e
+make --no-print-directory -C "$repo" check KDIR="$src" BUILD_DIR="$build" \
+	RESULTS="$work/results" > "$log" 2>&1
+status=$?
+set -e
+echo "[negative] make check on $name exited $status (log: $log)"
+if [ "$status" -eq 0 ]; then
+	echo "[negative] FAIL: the suite passed on a kernel with the seeded bug"
+	exit 1
+fi
+if grep -q '^allocsuite: error:' "$log"; then
+	echo "[negative] FAIL: make check stopped with an error, not a test failure:"
+	grep '^allocsuite: error:' "$log"
+	exit 1
+fi
+ok=1
+for e in "${expects[@]}"; do
+	tier=${e%% *}
+	test=${e#* }
+	if grep -qE "^failed: $tier ${test//./\\.}([. ]|$)" "$log"; then
+		echo "[negative] caught as expected: $tier $test"
+	else
+		echo "[negative] FAIL: expected $tier $test to fail; make check said:"
+		grep -E '^(failed|problem):' "$log" || tail -20 "$log"
+		ok=0
+	fi
+done
+[ "$ok" -eq 1 ]

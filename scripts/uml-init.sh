@@ -52,6 +52,13 @@ fi
 say "userspace up, kernel $(uname -r)"
 uname -r > "$ALLOCSUITE_OUT/kernel-release"
 
+# With kmemleak (the debug config), forget what the boot left, so that
+# the scan after the plan reports only what the tests leaked.
+KMEMLEAK=/sys/kernel/debug/kmemleak
+if [ -w "$KMEMLEAK" ]; then
+	echo clear > "$KMEMLEAK"
+fi
+
 while read -r tier name cmd; do
 	case "$tier" in
 	''|'#'*) continue ;;
@@ -71,6 +78,17 @@ while read -r tier name cmd; do
 	ms=$((($(date +%s%N) - start) / 1000000))
 	say "end $tier/$name exit=$(cat "$status" 2>/dev/null || echo unknown) ms=$ms"
 done < "$ALLOCSUITE_PLAN"
+
+if [ -w "$KMEMLEAK" ]; then
+	# Objects younger than 5 s are never reported: let them age first.
+	say "begin leakcheck/kmemleak"
+	sleep 6
+	echo scan > "$KMEMLEAK"
+	while IFS= read -r line; do
+		printf '%s\n' "$line" >&3
+	done < "$KMEMLEAK" 3> /dev/kmsg
+	say "end leakcheck/kmemleak exit=0 ms=0"
+fi
 
 say "all done"
 poweroff

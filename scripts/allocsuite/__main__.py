@@ -58,25 +58,45 @@ def check_filter(value: str) -> str:
     return value
 
 
-def plan_lines(tiers: list[str], kunit_dir: Path, torture_dir: Path, probe_dir: Path,
-               ksft: Path) -> list[tuple[str, str, str]]:
-    """(tier, program, shell command) for each program the init runs."""
+# What each tier builds: module folders, and kselftest collections.
+TIER_MODULES = {'kunit': ['kunit'], 'stress': ['modules/alloc_torture'],
+                'kselftest': ['modules/uaccess_probe']}
+TIER_COLLECTIONS = {'stress': ['alloc_torture'], 'kselftest': ['uaccess']}
+# The module a kselftest collection drives, loaded around each program.
+COLLECTION_MODULE = {'uaccess': 'modules/uaccess_probe/uaccess_probe.ko'}
+
+
+def kselftest_programs(ksft: Path, collections: list[str]) -> list[tuple[str, str]]:
+    """(collection, program) from the installed kselftest-list.txt."""
+    progs = []
+    for line in (ksft / 'kselftest-list.txt').read_text().split():
+        collection, _, prog = line.partition(':')
+        if collection in collections:
+            progs.append((collection, prog))
+    return progs
+
+
+def plan_lines(tiers: list[str], modules: Path, ksft: Path) -> list[tuple[str, str, str]]:
+    """(tier, program, shell command) for each program the init runs.
+    @modules is where the module folders were built."""
     q = shlex.quote
     plan = []
     if 'kunit' in tiers:
-        ko = kunit_dir / 'alloc_kunit.ko'
-        plan.append(('kunit', 'alloc_kunit',
-                     f'insmod {q(str(ko))} && rmmod alloc_kunit'))
+        ko = modules / 'kunit' / 'alloc_kunit.ko'
+        plan.append(('kunit', 'alloc_kunit', f'insmod {q(str(ko))} && rmmod alloc_kunit'))
     if 'stress' in tiers:
-        ko = torture_dir / 'alloc_torture.ko'
+        ko = modules / 'modules/alloc_torture/alloc_torture.ko'
         plan.append(('stress', 'alloc_torture',
                      f'{q(str(ksft / "alloc_torture/alloc_torture.sh"))} -m {q(str(ko))}'))
     if 'kselftest' in tiers:
-        ko = probe_dir / 'uaccess_probe.ko'
-        prog = q(str(ksft / 'uaccess/uaccess_test'))
-        plan.append(('kselftest', 'uaccess_test',
-                     f'insmod {q(str(ko))} || exit 1; {prog}; rc=$?; '
-                     f'rmmod uaccess_probe || rc=1; exit $rc'))
+        for collection, prog in kselftest_programs(ksft, TIER_COLLECTIONS['kselftest']):
+            run = f'cd {q(str(ksft / collection))} && ./{q(prog)}'
+            ko = COLLECTION_MODULE.get(collection)
+            if ko:
+                name = Path(ko).stem
+                run = (f'insmod {q(str(modules / ko))} || exit 1; ({run}); rc=$?; '
+                       f'rmmod {name} || rc=1; exit $rc')
+            plan.append(('kselftest', prog, run))
     return plan
 
 
@@ -232,14 +252,17 @@ def cmd_check(args: argparse.Namespace) -> int:
     kernel.build_kernel(kdir, build_dir, frags, jobs)
     lap('kernel build')
     progress('building modules and kselftests')
-    kunit_dir = kernel.build_module(REPO, kdir, build_dir, 'kunit', jobs)
-    torture_dir = kernel.build_module(REPO, kdir, build_dir, 'modules/alloc_torture', jobs)
-    probe_dir = kernel.build_module(REPO, kdir, build_dir, 'modules/uaccess_probe', jobs)
-    ksft = kernel.build_kselftests(REPO, kdir, build_dir, jobs)
+    collections = [c for t in tiers for c in TIER_COLLECTIONS.get(t, [])]
+    with kernel.build_lock(build_dir):
+        for tier in tiers:
+            for folder in TIER_MODULES[tier]:
+                kernel.build_module(REPO, kdir, build_dir, folder, jobs)
+        ksft = kernel.build_kselftests(REPO, kdir, build_dir, jobs, collections) \
+            if collections else build_dir / 'allocsuite' / 'kselftest'
+        run_id, out = new_run_dir(results)
+        plan = plan_lines(tiers, build_dir / 'allocsuite', ksft)
     lap('modules and kselftests build')
 
-    run_id, out = new_run_dir(results)
-    plan = plan_lines(tiers, kunit_dir, torture_dir, probe_dir, ksft)
     (out / 'plan').write_text(''.join(f'{t} {n} {c}\n' for t, n, c in plan))
     extra = [f'kunit.filter_glob={filter_glob}'] if filter_glob else []
     progress(f'booting {build_dir / "linux"} (results in {out})')

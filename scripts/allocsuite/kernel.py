@@ -4,6 +4,7 @@ builds against it (modules and kselftests)."""
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import re
@@ -13,7 +14,7 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Optional
+from typing import Iterator, Optional
 
 from util import UsageError, Failure, progress, run_logged
 
@@ -149,14 +150,13 @@ def build_kernel(kdir: Path, build_dir: Path, frags: list[Path], jobs: int) -> N
                                daemon=True)
     watcher.start()
     log = build_dir / 'allocsuite-build.log'
-    cache_root().mkdir(parents=True, exist_ok=True)
-    # One kernel build at a time on this machine: two would share the
-    # cores and, in the same BUILD_DIR, each other's objects.
-    with open(cache_root() / 'kernel-build.lock', 'w') as lock:
+    # One build at a time in a BUILD_DIR: two would trample each other's
+    # objects.
+    with open(build_dir / '.allocsuite-lock', 'w') as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            progress('waiting for another kernel build on this machine to finish')
+            progress(f'waiting for another build in {build_dir} to finish')
             fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             ok = run_logged(cmd, log, cwd=kdir, env=ccache_env(dict(os.environ)))
@@ -208,14 +208,27 @@ def build_module(repo: Path, kdir: Path, build_dir: Path, subdir: str, jobs: int
     return out
 
 
-def build_kselftests(repo: Path, kdir: Path, build_dir: Path, jobs: int) -> Path:
-    """Build and install the kselftests; returns the installed tree."""
+def build_kselftests(repo: Path, kdir: Path, build_dir: Path, jobs: int,
+                     collections: list[str]) -> Path:
+    """Build and install kselftest collections; returns the installed tree."""
     out = build_dir / 'allocsuite'
     install = out / 'kselftest'
     log = out / 'kselftest-build.log'
     cmd = ['make', '-C', str(repo / 'kselftest'), f'-j{jobs}', f'KDIR={kdir}',
+           f'COLLECTIONS={" ".join(collections)}',
            f'OUTPUT={out / "kselftest-build"}', 'install', f'INSTALL_PATH={install}']
     if not run_logged(cmd, log):
         sys.stdout.write(log.read_text(errors='replace')[-4000:])
         raise Failure(f'building the kselftests failed, see {log}')
     return install
+
+
+@contextlib.contextmanager
+def build_lock(build_dir: Path) -> Iterator[None]:
+    """Hold the lock on a build folder's allocsuite/ part: two make checks
+    on one kernel build never build the same module at once."""
+    path = build_dir / 'allocsuite'
+    path.mkdir(parents=True, exist_ok=True)
+    with open(path / '.lock', 'w') as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield

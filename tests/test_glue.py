@@ -143,6 +143,12 @@ class KtapTest(unittest.TestCase):
                           'not ok 2 b # did not finish', '# no tap here', 'ok 3 c # SKIP'],
                          doc)
 
+    def test_deviations_are_collected(self):
+        lines = ['ok 1 a.b', 'ok 2 a.c # XFAIL UML: strnlen_user(p, 0) returns 1',
+                 'ok 3 a.d # XPASS fixed', 'ok 4 a.e # SKIP no module']
+        self.assertEqual([('a.c', 'XFAIL', 'UML: strnlen_user(p, 0) returns 1'),
+                          ('a.d', 'XPASS', 'fixed')], ktap.deviations(lines))
+
     def test_kunit_document_stops_after_the_last_result(self):
         lines = ['boot noise', 'KTAP version 1', '1..1', '    ok 1 t', 'ok 1 s',
                  'alloc_kunit: unloaded']
@@ -155,10 +161,10 @@ class KtapTest(unittest.TestCase):
 class ResultsTest(unittest.TestCase):
     """Judge recorded boots end to end and read back what was written."""
 
-    def judge(self, log: str, timed_out: bool = False):
+    def judge(self, log: str, timed_out: bool = False, edit=lambda text: text):
         out = Path(tempfile.mkdtemp(prefix='allocsuite-test-'))
         self.addCleanup(shutil.rmtree, out)
-        con = console.parse((LOGS / log).read_text())
+        con = console.parse(edit((LOGS / log).read_text()))
         # The programs' own logs hold what they printed between markers.
         for seg in con.segments:
             if seg.tier != 'kunit':
@@ -182,6 +188,18 @@ class ResultsTest(unittest.TestCase):
         self.assertEqual(['kunit.alloc_kmalloc', 'stress.alloc_torture',
                           'kselftest.uaccess_test'], [s.get('name') for s in suites])
         self.assertIn('PASS', (out / 'summary.md').read_text().splitlines()[0])
+
+    def test_known_deviations_are_listed_and_do_not_fail(self):
+        def edit(text):
+            return text.replace('ok 2 probe.copy_from_user_fault_boundary',
+                                'ok 2 probe.copy_from_user_fault_boundary # XFAIL seeded reason')
+        out, verdict, tiers, problems = self.judge('clean.log', edit=edit)
+        self.assertTrue(verdict)
+        self.assertEqual([('uaccess_test.probe.copy_from_user_fault_boundary', 'XFAIL',
+                           'seeded reason')], tiers['kselftest'].deviations)
+        summary = (out / 'summary.md').read_text()
+        self.assertIn('## Known kernel deviations', summary)
+        self.assertIn('`uaccess_test.probe.copy_from_user_fault_boundary`: seeded reason', summary)
 
     def test_report_fails_the_run_and_names_the_test(self):
         out, verdict, tiers, problems = self.judge('splat-in-test.log')

@@ -149,6 +149,8 @@ def evaluate(con: console.Console, plan: list[tuple[str, str, str]], out: Path,
             log = out / tier_name / f'{name}.log'
             text = log.read_text(errors='replace') if log.exists() else ''
             programs.setdefault(tier_name, []).append((name, text.splitlines(), seg.exit))
+            tier.deviations += [(f'{name}.{test}', kind, reason)
+                                for test, kind, reason in ktap.deviations(text.splitlines())]
     for tier_name, progs in programs.items():
         (out / f'{tier_name}.ktap').write_text('\n'.join(ktap.tier_document(progs)) + '\n')
 
@@ -288,6 +290,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         for leaf in tier.leaves:
             if leaf.status not in ('PASS', 'SKIP'):
                 print(f'failed: {tier.name} {leaf.dotted} ({leaf.status})')
+        for test, kind, reason in tier.deviations:
+            what = 'known kernel deviation' if kind == 'XFAIL' else \
+                'unexpected pass (a known deviation is gone)'
+            print(f'{what}: {tier.name} {test}: {reason}')
     print(f'{"PASS" if verdict else "FAIL"}: results in {out} (also results/latest)')
     return 0 if verdict else 1
 

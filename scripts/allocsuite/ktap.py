@@ -61,3 +61,17 @@ def tier_document(programs: list[tuple[str, list[str], Optional[str]]],
             doc.extend(f'# {line}' for line in output)
         doc.append(program_result(name, index, status))
     return doc
+
+
+_DIRECTIVE = re.compile(r'^\s*ok \d+ (\S+) # (XFAIL|XPASS)\b\s*(.*)$')
+
+
+def deviations(lines: list[str]) -> list[tuple[str, str, str]]:
+    """(test, XFAIL or XPASS, reason) of every expected failure and
+    unexpected pass a kselftest program reported."""
+    found = []
+    for line in lines:
+        m = _DIRECTIVE.match(line)
+        if m:
+            found.append((m.group(1), m.group(2), m.group(3).strip()))
+    return found

@@ -38,6 +38,8 @@ class Tier:
     group: Optional[JsonObj] = None
     leaves: list[Leaf] = dataclasses.field(default_factory=list)
     seconds: float = 0.0
+    # (test, XFAIL or XPASS, reason) that the programs reported
+    deviations: list[tuple[str, str, str]] = dataclasses.field(default_factory=list)
 
     def counts(self, suite: Optional[str] = None) -> tuple[int, int, int]:
         """(passed, failed, skipped), failed including errors."""
@@ -178,6 +180,18 @@ def summary(run_id: str, verdict: bool, info: list[tuple[str, str]], tiers: list
     if skipped:
         out += ['', '## Skipped tests', '']
         out += [f'- {lf.tier}: `{lf.dotted}`' for lf in skipped]
+    xfail = [(t.name, d) for t in tiers for d in t.deviations if d[1] == 'XFAIL']
+    xpass = [(t.name, d) for t in tiers for d in t.deviations if d[1] == 'XPASS']
+    if xfail:
+        out += ['', '## Known kernel deviations', '',
+                'The kernel breaks a documented contract here; the test expects it '
+                '(XFAIL) and does not fail the run.', '']
+        out += [f'- {tier}: `{test}`: {reason}' for tier, (test, _, reason) in xfail]
+    if xpass:
+        out += ['', '## Unexpected passes', '',
+                'A known deviation did not show: the kernel may have fixed it, so the '
+                'expectation should be revisited.', '']
+        out += [f'- {tier}: `{test}`: {reason}' for tier, (test, _, reason) in xpass]
     out += ['', '## Kernel reports', '']
     if splats:
         out += [f'- {"(expected) " if s.expected else ""}{s.describe()}' for s in splats]

@@ -37,8 +37,12 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 mount -t debugfs debugfs /sys/kernel/debug
-mount -t tmpfs tmpfs /tmp
+# The host's /tmp stays visible (a checkout or build may live there):
+# scratch space is a tmpfs on /run, as TMPDIR.
 mount -t tmpfs tmpfs /run
+mkdir -p /run/tmp
+TMPDIR=/run/tmp
+export TMPDIR
 
 if [ -z "${ALLOCSUITE_OUT:-}" ] || [ -z "${ALLOCSUITE_PLAN:-}" ]; then
 	say "error: ALLOCSUITE_OUT and ALLOCSUITE_PLAN must be set on the command line"
@@ -68,9 +72,9 @@ while read -r tier name cmd; do
 	status="$ALLOCSUITE_OUT/$tier/$name.exit"
 	say "begin $tier/$name"
 	start=$(date +%s%N)
-	# The subshell runs in /tmp so that programs never write to the host.
+	# The subshell runs in TMPDIR so that programs never write to the host.
 	{
-		(cd /tmp && eval "$cmd") < /dev/null 2>&1
+		(cd "$TMPDIR" && eval "$cmd") < /dev/null 2>&1
 		echo "$?" > "$status"
 	} | tee "$log" | while IFS= read -r line; do
 		printf '%s\n' "$line" >&3

@@ -246,6 +246,13 @@ def cmd_check(args: argparse.Namespace) -> int:
             f'{kdir.name}-{abs(hash(str(kdir))) % 10**8:08d}-{args.config}'
     else:
         build_dir = kernel.cache_root() / 'build' / f'{kdir.name}-{args.config}'
+    for var, path in (('RESULTS', results), ('BUILD_DIR', build_dir), ('KDIR', kdir),
+                      ('the checkout', REPO)):
+        # UML mounts its own /proc, /sys, /dev and /run over the host's.
+        if any(path == Path(top) or Path(top) in path.parents
+               for top in ('/proc', '/sys', '/dev', '/run')):
+            raise UsageError(f'{var}={path} is under /proc, /sys, /dev or /run, which the '
+                             'UML kernel mounts anew: choose another place')
     if build_dir == kdir or kdir in build_dir.parents:
         raise UsageError(f'BUILD_DIR={build_dir} is inside KDIR={kdir}; KDIR is never '
                          'written to: choose a BUILD_DIR outside it')

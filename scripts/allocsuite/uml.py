@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import subprocess
 import threading
@@ -51,7 +52,10 @@ def boot(linux: Path, init: Path, out: Path, plan: Path, timeout: int,
     Returns (console text, exit status or None if killed, timed out,
     seconds). The console is also written to out/console.log as it comes.
     """
-    args = [str(linux), 'mem=1G', 'con=null', 'con0=null,fd:1', 'ssl=null',
+    # UML keeps its mconsole socket in ~/.uml/<umid>: name it, to remove it
+    # even when the kernel had to be killed.
+    umid = f'allocsuite-{os.getpid()}-{int(time.time())}'
+    args = [str(linux), f'umid={umid}', 'mem=1G', 'con=null', 'con0=null,fd:1', 'ssl=null',
             'root=/dev/root', 'rootfstype=hostfs', 'rootflags=/', 'ro',
             f'init={init}', 'printk.devkmsg=on',
             f'ALLOCSUITE_OUT={out}', f'ALLOCSUITE_PLAN={plan}'] + extra_args
@@ -90,5 +94,6 @@ def boot(linux: Path, init: Path, out: Path, plan: Path, timeout: int,
                 os.killpg(proc.pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
+            shutil.rmtree(Path.home() / '.uml' / umid, ignore_errors=True)
     return ''.join(chunks), (None if timed_out.is_set() else status), \
         timed_out.is_set(), time.monotonic() - started

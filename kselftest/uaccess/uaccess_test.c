@@ -96,7 +96,7 @@ TEST_F(probe, copy_from_user_fault_boundary)
 		src[i] = (unsigned char)(i + 1);
 	ASSERT_EQ(0, ioctl(self->fd, UACCESS_PROBE_FILL, &fill));
 
-	EXPECT_EQ(len - before, probe_copy(self->fd, UACCESS_PROBE_COPY_FROM_USER, src, 0, len))
+	EXPECT_EQ((int64_t)(len - before), probe_copy(self->fd, UACCESS_PROBE_COPY_FROM_USER, src, 0, len))
 		TH_LOG("copy_from_user must return the %zu bytes past the fault as not copied",
 		       len - before);
 

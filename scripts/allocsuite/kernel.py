@@ -201,11 +201,15 @@ def build_module(repo: Path, kdir: Path, build_dir: Path, subdir: str, jobs: int
     if not run_logged(cmd, log, env=ccache_env(dict(os.environ))):
         sys.stdout.write(log.read_text(errors='replace')[-4000:])
         raise Failure(f'building {subdir} failed, see {log}')
-    warnings = [line for line in log.read_text(errors='replace').splitlines()
-                if 'warning:' in line]
-    for line in warnings:
-        progress(f'  {line}')
+    show_warnings(log)
     return out
+
+
+def show_warnings(log: Path) -> None:
+    """Print the compiler warnings of a build log as progress lines."""
+    for line in log.read_text(errors='replace').splitlines():
+        if 'warning:' in line:
+            progress(f'  {line}')
 
 
 def build_kselftests(repo: Path, kdir: Path, build_dir: Path, jobs: int,
@@ -220,6 +224,7 @@ def build_kselftests(repo: Path, kdir: Path, build_dir: Path, jobs: int,
     if not run_logged(cmd, log):
         sys.stdout.write(log.read_text(errors='replace')[-4000:])
         raise Failure(f'building the kselftests failed, see {log}')
+    show_warnings(log)
     return install
 
 

@@ -15,7 +15,7 @@ TIER ?=
 # KUnit glob: suite or suite.case, as kunit.filter_glob takes it.
 FILTER ?=
 # Seconds before a hung UML kernel is killed.
-TIMEOUT ?= 900
+TIMEOUT ?= 600
 # Parallel build jobs.
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 # Where run folders go.
@@ -47,7 +47,7 @@ help:
 	@echo '  CONFIG=base|debug config fragment on top of configs/base.config'
 	@echo '  TIER=<list>       kunit, stress, kselftest; comma-separated (default all)'
 	@echo '  FILTER=<glob>     KUnit suite[.case] glob, e.g. alloc_kmalloc or "*.kzalloc*"'
-	@echo '  TIMEOUT=<s>       kill a hung kernel after this many seconds (default 900)'
+	@echo '  TIMEOUT=<s>       kill a hung kernel after this many seconds (default 600)'
 	@echo '  JOBS=<n>          parallel build jobs (default: number of CPUs)'
 	@echo '  RESULTS=<dir>     where run folders go (default: results/)'
 	@echo

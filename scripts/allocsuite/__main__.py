@@ -314,7 +314,7 @@ def main(argv: list[str]) -> int:
     check.add_argument('--config', default='base')
     check.add_argument('--tier', default='')
     check.add_argument('--filter', default='')
-    check.add_argument('--timeout', default='900')
+    check.add_argument('--timeout', default='600')
     check.add_argument('--jobs', default=str(os.cpu_count() or 1))
     check.add_argument('--results', default=str(REPO / 'results'))
     sub.add_parser('tree', help='print the default kernel tree, extracting it if needed')

@@ -15,6 +15,7 @@ import json
 import os
 import re
 import shlex
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -262,14 +263,23 @@ def cmd_check(args: argparse.Namespace) -> int:
     lap('kernel build')
     progress('building modules and kselftests')
     collections = [c for t in tiers for c in TIER_COLLECTIONS.get(t, [])]
-    with kernel.build_lock(build_dir):
+    # Each checkout builds its own modules; each run loads copies of them
+    # from its results folder, so that another make check rebuilding them
+    # meanwhile changes nothing under a running kernel.
+    mods = kernel.checkout_build_dir(REPO, build_dir)
+    run_id, out = new_run_dir(results)
+    with kernel.build_lock(mods):
         for tier in tiers:
             for folder in TIER_MODULES[tier]:
-                kernel.build_module(REPO, kdir, build_dir, folder, jobs)
-        ksft = kernel.build_kselftests(REPO, kdir, build_dir, jobs, collections) \
-            if collections else build_dir / 'allocsuite' / 'kselftest'
-        run_id, out = new_run_dir(results)
-        plan = plan_lines(tiers, build_dir / 'allocsuite', ksft)
+                built = kernel.build_module(REPO, mods, build_dir, folder, jobs)
+                dest = out / 'bin' / folder
+                dest.mkdir(parents=True)
+                for ko in built.glob('*.ko'):
+                    shutil.copy(ko, dest)
+        if collections:
+            shutil.copytree(kernel.build_kselftests(REPO, kdir, mods, jobs, collections),
+                            out / 'bin' / 'kselftest')
+    plan = plan_lines(tiers, out / 'bin', out / 'bin' / 'kselftest')
     lap('modules and kselftests build')
 
     (out / 'plan').write_text(''.join(f'{t} {n} {c}\n' for t, n, c in plan))

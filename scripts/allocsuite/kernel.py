@@ -5,6 +5,7 @@ builds against it (modules and kselftests)."""
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import fcntl
 import os
 import re
@@ -168,9 +169,17 @@ def build_kernel(kdir: Path, build_dir: Path, frags: list[Path], jobs: int) -> N
     progress(f'kernel ready in {time.monotonic() - started:.0f}s')
 
 
+def checkout_build_dir(repo: Path, build_dir: Path) -> Path:
+    """Where one checkout builds its modules and kselftests in a kernel
+    build: checkouts sharing a BUILD_DIR never build over each other."""
+    key = hashlib.sha1(str(repo).encode()).hexdigest()[:8]
+    return build_dir / 'allocsuite' / f'{repo.name}-{key}'
+
+
 def _sync_tree(src: Path, dst: Path) -> None:
-    """Copy a source folder into the build, keeping times so that make
-    rebuilds only what changed, and dropping files no longer there."""
+    """Copy a source folder into the build: a file whose content changed
+    gets a new time stamp, so that make rebuilds it even when the source
+    went back in time; files no longer in the source are removed."""
     dst.mkdir(parents=True, exist_ok=True)
     keep = set()
     for path in src.rglob('*'):
@@ -179,9 +188,8 @@ def _sync_tree(src: Path, dst: Path) -> None:
         target = dst / rel
         if path.is_dir():
             target.mkdir(exist_ok=True)
-        elif (not target.exists() or target.stat().st_mtime_ns != path.stat().st_mtime_ns
-              or target.stat().st_size != path.stat().st_size):
-            shutil.copy2(path, target)
+        elif not target.is_file() or target.read_bytes() != path.read_bytes():
+            shutil.copyfile(path, target)
     for path in sorted(dst.rglob('*'), reverse=True):
         rel = path.relative_to(dst)
         suffix_ok = path.suffix in ('.c', '.h') or path.name in ('Makefile', 'Kbuild')
@@ -189,11 +197,11 @@ def _sync_tree(src: Path, dst: Path) -> None:
             path.unlink()
 
 
-def build_module(repo: Path, kdir: Path, build_dir: Path, subdir: str, jobs: int,
+def build_module(repo: Path, mods: Path, build_dir: Path, subdir: str, jobs: int,
                  extra: Optional[list[str]] = None) -> Path:
-    """Build one of the project's module folders against the kernel build;
-    returns the folder holding the .ko files."""
-    out = build_dir / 'allocsuite' / subdir
+    """Build one of the project's module folders against the kernel build,
+    in @mods (see checkout_build_dir); returns the folder of the .ko files."""
+    out = mods / subdir
     _sync_tree(repo / subdir, out)
     log = out / 'build.log'
     cmd = ['make', '-C', str(build_dir), f'M={out}', 'ARCH=um', f'CC={compiler()}',
@@ -212,11 +220,13 @@ def show_warnings(log: Path) -> None:
             progress(f'  {line}')
 
 
-def build_kselftests(repo: Path, kdir: Path, build_dir: Path, jobs: int,
+def build_kselftests(repo: Path, kdir: Path, mods: Path, jobs: int,
                      collections: list[str]) -> Path:
-    """Build and install kselftest collections; returns the installed tree."""
-    out = build_dir / 'allocsuite'
+    """Build and install kselftest collections in @mods; returns the
+    installed tree."""
+    out = mods
     install = out / 'kselftest'
+    shutil.rmtree(install, ignore_errors=True)
     log = out / 'kselftest-build.log'
     cmd = ['make', '-C', str(repo / 'kselftest'), f'-j{jobs}', f'KDIR={kdir}',
            f'COLLECTIONS={" ".join(collections)}',
@@ -229,10 +239,9 @@ def build_kselftests(repo: Path, kdir: Path, build_dir: Path, jobs: int,
 
 
 @contextlib.contextmanager
-def build_lock(build_dir: Path) -> Iterator[None]:
-    """Hold the lock on a build folder's allocsuite/ part: two make checks
-    on one kernel build never build the same module at once."""
-    path = build_dir / 'allocsuite'
+def build_lock(path: Path) -> Iterator[None]:
+    """Hold the lock on a checkout's module build folder: two make checks
+    never build the same module at once."""
     path.mkdir(parents=True, exist_ok=True)
     with open(path / '.lock', 'w') as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)

@@ -128,9 +128,10 @@ def compiler() -> str:
 
 def _watch_build(build_dir: Path, done: threading.Event, started: float) -> None:
     """Say every 30 s that the kernel build is alive and how far it got."""
+    since = time.time()
     while not done.wait(30):
-        objs = sum(1 for _ in build_dir.rglob('*.o'))
-        progress(f'  still building the kernel: {objs} objects, '
+        objs = sum(1 for o in build_dir.rglob('*.o') if o.stat().st_mtime >= since)
+        progress(f'  still building the kernel: {objs} objects compiled, '
                  f'{time.monotonic() - started:.0f}s')
 
 

@@ -85,8 +85,11 @@ done < "$ALLOCSUITE_PLAN"
 
 if [ -w "$KMEMLEAK" ]; then
 	# Objects younger than 5 s are never reported: let them age first.
+	# A second scan drops references that were only stale copies.
 	say "begin leakcheck/kmemleak"
 	sleep 6
+	echo scan > "$KMEMLEAK"
+	sleep 1
 	echo scan > "$KMEMLEAK"
 	while IFS= read -r line; do
 		printf '%s\n' "$line" >&3

@@ -67,10 +67,13 @@ if [ "$(head -n 1 "$work/applied" 2>/dev/null || true)" != "$key" ]; then
 	} > "$work/applied"
 fi
 
+# Only the tiers the patch names: a control proves what catches its bug,
+# and runs in seconds more than the rebuild.
+tiers=$(printf '%s\n' "${expects[@]}" | cut -d' ' -f1 | sort -u | paste -sd, -)
 log=$work/$name.log
 set +e
 make --no-print-directory -C "$repo" check KDIR="$src" BUILD_DIR="$build" \
-	RESULTS="$work/results" > "$log" 2>&1
+	TIER="$tiers" FILTER= RESULTS="$work/results" > "$log" 2>&1
 status=$?
 set -e
 echo "[negative] make check with $name exited $status (log: $log)"

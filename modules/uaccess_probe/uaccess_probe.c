@@ -5,11 +5,14 @@
  *
  * The module owns one kernel buffer of @buf_size bytes. Every ioctl names
  * a range of it (offset, length), which is checked against the buffer
- * before anything is copied, and returns the primitive's own result in
- * the argument structure, so that user space sees exactly what
- * copy_to_user() and copy_from_user() returned. The ioctl argument itself
- * is read and written with copy_{from,to}_user too; a fault there is
- * -EFAULT from the ioctl.
+ * before anything is copied, performs exactly one primitive
+ * (copy_to_user, copy_from_user, get_user, put_user, clear_user,
+ * strncpy_from_user, strnlen_user) and returns the primitive's own result
+ * in the argument structure, so that user space sees exactly what the
+ * primitive returned; fill and read-back ioctls let it see which bytes
+ * moved. The ioctl argument is read with copy_from_user(); a fault there
+ * is -EFAULT from the ioctl. read() and write() use the buffer as a
+ * normal memory-backed driver does.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -30,6 +33,7 @@ MODULE_PARM_DESC(buf_size,
 		 "Kernel buffer size in bytes, a multiple of PAGE_SIZE, 1 page..4 MiB (default 64 KiB)");
 
 static u8 *probe_buf;
+/* Serializes every access to probe_buf: ioctls, read() and write(). */
 static DEFINE_MUTEX(probe_lock);
 
 /* Whether [offset, offset + len) lies inside the kernel buffer. */
@@ -45,26 +49,135 @@ static int probe_open(struct inode *inode, struct file *file)
 	return 0;
 }
 
-static long probe_xfer(unsigned int cmd, void __user *argp)
+/*
+ * Hand the primitive's result back with put_user(), which fail_usercopy
+ * never injects (unlike copy_to_user()), so that a fault injected with
+ * fail-nth hits the primitive under test and not this write-back.
+ */
+static long probe_put_result(s64 __user *resultp, s64 result)
+{
+	return put_user(result, resultp) ? -EFAULT : 0;
+}
+
+/* One string, copy or clear primitive, as the ioctl @cmd names it. */
+static long probe_xfer(unsigned int cmd, struct uaccess_probe_xfer __user *argp)
 {
 	struct uaccess_probe_xfer x;
 	void __user *uptr;
+	u8 *kptr;
 
 	if (copy_from_user(&x, argp, sizeof(x)))
 		return -EFAULT;
 	if (!probe_range_ok(x.offset, x.len))
 		return -EINVAL;
+	/* These two never touch the kernel buffer: no offset to give. */
+	if ((cmd == UACCESS_PROBE_CLEAR_USER || cmd == UACCESS_PROBE_STRNLEN_USER) && x.offset)
+		return -EINVAL;
 	uptr = u64_to_user_ptr(x.user_addr);
-	if (cmd == UACCESS_PROBE_COPY_TO_USER)
-		x.result = copy_to_user(uptr, probe_buf + x.offset, x.len);
-	else
-		x.result = copy_from_user(probe_buf + x.offset, uptr, x.len);
-	if (copy_to_user(argp, &x, sizeof(x)))
-		return -EFAULT;
-	return 0;
+	kptr = probe_buf + x.offset;
+
+	switch (cmd) {
+	case UACCESS_PROBE_COPY_TO_USER:
+		x.result = copy_to_user(uptr, kptr, x.len);
+		break;
+	case UACCESS_PROBE_COPY_FROM_USER:
+		x.result = copy_from_user(kptr, uptr, x.len);
+		break;
+	case UACCESS_PROBE_READ:
+		/* The read-back of the tests: all or nothing. */
+		return copy_to_user(uptr, kptr, x.len) ? -EFAULT : 0;
+	case UACCESS_PROBE_CLEAR_USER:
+		x.result = clear_user(uptr, x.len);
+		break;
+	case UACCESS_PROBE_STRNCPY_FROM_USER:
+		x.result = strncpy_from_user(kptr, uptr, x.len);
+		break;
+	case UACCESS_PROBE_STRNLEN_USER:
+		x.result = strnlen_user(uptr, x.len);
+		break;
+	}
+	return probe_put_result(&argp->result, x.result);
 }
 
-static long probe_fill(void __user *argp)
+/* The kernel-side value of get_user()/put_user(), one member per size. */
+union probe_scalar_val {
+	u8 b;
+	u16 h;
+	u32 w;
+	u64 d;
+};
+
+/*
+ * get_user() into a variable preset from the buffer, stored back whatever
+ * get_user() returned: the test sees what it left in the variable on a
+ * fault. Every member starts at offset 0, so the memcpy()s of @size bytes
+ * are exact on either endianness.
+ */
+static long probe_get_user(u32 size, void __user *uptr, u8 *kptr)
+{
+	union probe_scalar_val v;
+	long ret;
+
+	memcpy(&v, kptr, size);
+	switch (size) {
+	case 1:
+		ret = get_user(v.b, (u8 __user *)uptr);
+		break;
+	case 2:
+		ret = get_user(v.h, (u16 __user *)uptr);
+		break;
+	case 4:
+		ret = get_user(v.w, (u32 __user *)uptr);
+		break;
+	default:
+		ret = get_user(v.d, (u64 __user *)uptr);
+		break;
+	}
+	memcpy(kptr, &v, size);
+	return ret;
+}
+
+/* put_user() of the @size-byte value stored in the buffer at @kptr. */
+static long probe_put_user(u32 size, void __user *uptr, const u8 *kptr)
+{
+	union probe_scalar_val v;
+
+	memcpy(&v, kptr, size);
+	switch (size) {
+	case 1:
+		return put_user(v.b, (u8 __user *)uptr);
+	case 2:
+		return put_user(v.h, (u16 __user *)uptr);
+	case 4:
+		return put_user(v.w, (u32 __user *)uptr);
+	default:
+		return put_user(v.d, (u64 __user *)uptr);
+	}
+}
+
+/* One get_user() or put_user() of 1, 2, 4 or 8 bytes. */
+static long probe_scalar(unsigned int cmd, struct uaccess_probe_scalar __user *argp)
+{
+	struct uaccess_probe_scalar s;
+	void __user *uptr;
+	u8 *kptr;
+
+	if (copy_from_user(&s, argp, sizeof(s)))
+		return -EFAULT;
+	if (s.reserved || !probe_range_ok(s.offset, s.size))
+		return -EINVAL;
+	if (s.size != 1 && s.size != 2 && s.size != 4 && s.size != 8)
+		return -EINVAL;
+	uptr = u64_to_user_ptr(s.user_addr);
+	kptr = probe_buf + s.offset;
+	if (cmd == UACCESS_PROBE_GET_USER)
+		s.result = probe_get_user(s.size, uptr, kptr);
+	else
+		s.result = probe_put_user(s.size, uptr, kptr);
+	return probe_put_result(&argp->result, s.result);
+}
+
+static long probe_fill(struct uaccess_probe_fill __user *argp)
 {
 	struct uaccess_probe_fill f;
 
@@ -85,7 +198,15 @@ static long probe_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	switch (cmd) {
 	case UACCESS_PROBE_COPY_TO_USER:
 	case UACCESS_PROBE_COPY_FROM_USER:
+	case UACCESS_PROBE_READ:
+	case UACCESS_PROBE_CLEAR_USER:
+	case UACCESS_PROBE_STRNCPY_FROM_USER:
+	case UACCESS_PROBE_STRNLEN_USER:
 		ret = probe_xfer(cmd, argp);
+		break;
+	case UACCESS_PROBE_GET_USER:
+	case UACCESS_PROBE_PUT_USER:
+		ret = probe_scalar(cmd, argp);
 		break;
 	case UACCESS_PROBE_FILL:
 		ret = probe_fill(argp);
@@ -97,9 +218,44 @@ static long probe_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	return ret;
 }
 
+/*
+ * read() and write() as a memory-backed driver does them, through
+ * simple_{read_from,write_to}_buffer(): copy_to_user()/copy_from_user()
+ * at the file position, a short count when the copy stopped at a fault,
+ * -EFAULT when nothing was copied, 0 at or past the end of the buffer.
+ */
+static ssize_t probe_read(struct file *file, char __user *ubuf, size_t count, loff_t *ppos)
+{
+	ssize_t ret;
+
+	mutex_lock(&probe_lock);
+	ret = simple_read_from_buffer(ubuf, count, ppos, probe_buf, buf_size);
+	mutex_unlock(&probe_lock);
+	return ret;
+}
+
+static ssize_t probe_write(struct file *file, const char __user *ubuf, size_t count,
+			   loff_t *ppos)
+{
+	ssize_t ret;
+
+	mutex_lock(&probe_lock);
+	ret = simple_write_to_buffer(probe_buf, buf_size, ppos, ubuf, count);
+	mutex_unlock(&probe_lock);
+	return ret;
+}
+
+static loff_t probe_llseek(struct file *file, loff_t offset, int whence)
+{
+	return fixed_size_llseek(file, offset, whence, buf_size);
+}
+
 static const struct file_operations probe_fops = {
 	.owner = THIS_MODULE,
 	.open = probe_open,
+	.read = probe_read,
+	.write = probe_write,
+	.llseek = probe_llseek,
 	.unlocked_ioctl = probe_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 };

@@ -62,7 +62,7 @@ def check_filter(value: str) -> str:
 # What each tier builds: module folders, and kselftest collections.
 TIER_MODULES = {'kunit': ['kunit'], 'stress': ['modules/alloc_torture'],
                 'kselftest': ['modules/uaccess_probe']}
-TIER_COLLECTIONS = {'stress': ['alloc_torture'], 'kselftest': ['uaccess']}
+TIER_COLLECTIONS = {'stress': ['alloc_torture'], 'kselftest': ['uaccess', 'drop_caches']}
 # The module a kselftest collection drives, loaded around each program.
 COLLECTION_MODULE = {'uaccess': 'modules/uaccess_probe/uaccess_probe.ko'}
 

@@ -35,6 +35,8 @@ help:
 	@echo '          (exit 0 only when everything passed)'
 	@echo '  test    the project'"'"'s own tests: checkpatch, shellcheck, glue unit'
 	@echo '          tests, W=1 builds, make check, and the negative controls'
+	@echo '  intree  KDIR=<writable tree>: copy kunit/ into its lib/ with Kconfig and'
+	@echo '          Makefile hooks, and print the kunit.py command that runs it'
 	@echo '  deps    install the Debian packages make check needs (as root),'
 	@echo '          or print the apt-get command'
 	@echo '  clean   remove results/ run folders'
@@ -63,6 +65,9 @@ check:
 		--tier '$(TIER)' --filter '$(FILTER)' --timeout '$(TIMEOUT)' --jobs '$(JOBS)' \
 		--results '$(RESULTS)'
 
+intree:
+	@bash scripts/intree.sh '$(KDIR)' '$(BUILD_DIR)'
+
 test:
 	@sh scripts/deps.sh test default-kernel
 	@bash tests/run
@@ -71,4 +76,4 @@ clean:
 	find '$(RESULTS)' -mindepth 1 -maxdepth 1 ! -name README.md ! -name .gitignore \
 		-exec rm -rf {} +
 
-.PHONY: help deps check test clean
+.PHONY: help deps check intree test clean

@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Shared declarations of the alloc_kunit module: every suite lives in its
- * own <area>_kunit.c and is listed once, in suites.c.
+ * own <area>_kunit.c and is listed once, in suites.c, which also holds the
+ * helpers below (console observation, report markers, deferred frees).
  */
 #ifndef _ALLOC_KUNIT_H
 #define _ALLOC_KUNIT_H
 
 #include <kunit/test.h>
+#include <linux/gfp.h>
+#include <linux/string.h>
 
 /**
  * ALLOC_TEST_REQUIRES() - skip the current test unless @cond holds
@@ -18,6 +21,61 @@
 		kunit_skip((test), "Test requires: " #cond);		\
 } while (0)
 
+/*
+ * The first line of the report that CONFIG_DEBUG_ATOMIC_SLEEP prints when
+ * something that may sleep runs in atomic context.
+ */
+#define ALLOC_MIGHT_SLEEP_REPORT "sleeping function called from invalid context"
+
+int alloc_kunit_console_start(void);
+void alloc_kunit_console_stop(void);
+void alloc_kunit_console_clear(void);
+bool alloc_kunit_console_saw(const char *needle);
+void alloc_kunit_expect_report_begin(void);
+void alloc_kunit_expect_report_end(void);
+void alloc_kunit_rearm_warn_once(void);
+
+void alloc_kunit_kfree_action(void *p);
+void alloc_kunit_defer_kfree(struct kunit *test, const void *p);
+void alloc_kunit_defer_kvfree(struct kunit *test, const void *p);
+void alloc_kunit_defer_vfree(struct kunit *test, const void *p);
+void alloc_kunit_defer_free_pages(struct kunit *test, struct page *page,
+				  unsigned int order);
+
+/**
+ * alloc_kunit_first_diff() - where a buffer stops holding one byte value
+ * @p: the buffer
+ * @c: the value every byte should hold
+ * @size: its length
+ *
+ * Return: the index of the first byte of @p that is not @c, or @size.
+ */
+static inline size_t alloc_kunit_first_diff(const void *p, u8 c, size_t size)
+{
+	const u8 *hit = memchr_inv(p, c, size);
+
+	return hit ? hit - (const u8 *)p : size;
+}
+
+/**
+ * alloc_kunit_byte() - the byte at @at of @p, or 0 when @at is past @size
+ * @p: the buffer
+ * @at: an index returned by alloc_kunit_first_diff()
+ * @size: the buffer's length
+ *
+ * Return: the observed byte, for failure messages.
+ */
+static inline unsigned int alloc_kunit_byte(const void *p, size_t at, size_t size)
+{
+	return at < size ? ((const u8 *)p)[at] : 0;
+}
+
 extern struct kunit_suite alloc_kmalloc_suite;
+extern struct kunit_suite alloc_kmem_cache_suite;
+extern struct kunit_suite alloc_pages_suite;
+extern struct kunit_suite alloc_vmalloc_suite;
+extern struct kunit_suite alloc_gfp_suite;
+extern struct kunit_suite alloc_context_suite;
+extern struct kunit_suite alloc_fault_suite;
 
 #endif /* _ALLOC_KUNIT_H */

@@ -1,19 +1,29 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Contracts of the kmalloc family.
+ * Contracts of the kmalloc family: kmalloc, kzalloc, kcalloc,
+ * kmalloc_array, kmemdup, kstrdup, kstrndup, krealloc and the kvmalloc
+ * variants.
  *
- * kzalloc() must hand out memory whose every requested byte is zero, in
- * every size class, also when the memory it recycles was just dirtied: so
- * each case first fills and frees an object of the same size, then checks
- * a fresh kzalloc() of that size byte by byte.
+ * Each size class is a row of a table (slab classes, class edges, and
+ * page-backed sizes up to KMALLOC_MAX_SIZE). Zeroing is checked on memory
+ * of the same size that was just dirtied and freed, so that a missing
+ * memset cannot hide behind fresh pages; it is checked whether or not the
+ * kernel runs with init_on_alloc, and the init_on_alloc promise itself is
+ * checked when it is on. Every object is freed through a deferred action,
+ * so nothing leaks when an assertion ends a case early.
  */
 #include <kunit/test.h>
+#include <linux/align.h>
+#include <linux/limits.h>
+#include <linux/log2.h>
+#include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/vmalloc.h>
 
 #include "alloc_kunit.h"
 
-/* Rounds of dirty, free, kzalloc per size: enough to recycle the dirt. */
+/* Rounds of dirty, free, allocate per size: enough to recycle the dirt. */
 #define KZALLOC_ROUNDS	8
 #define DIRT		0xa5
 
@@ -26,13 +36,22 @@ struct kmalloc_size_case {
 static const struct kmalloc_size_case kmalloc_size_cases[] = {
 	{ "1", 1 },
 	{ "8", 8 },
+	{ "16", 16 },
+	{ "32", 32 },
+	{ "64", 64 },
 	{ "96", 96 },
+	{ "128", 128 },
 	{ "192", 192 },
+	{ "256", 256 },
+	{ "512", 512 },
 	{ "1000", 1000 },
+	{ "1024", 1024 },
+	{ "2048", 2048 },
 	{ "4096", 4096 },
 	{ "cache_max", KMALLOC_MAX_CACHE_SIZE },
 	{ "cache_max+1", KMALLOC_MAX_CACHE_SIZE + 1 },
 	{ "64KiB", 64 * 1024 },
+	{ "1MiB+1", SZ_1M + 1 },
 	{ "max", KMALLOC_MAX_SIZE },
 };
 
@@ -43,46 +62,575 @@ static void kmalloc_size_desc(const struct kmalloc_size_case *c, char *desc)
 
 KUNIT_ARRAY_PARAM(kmalloc_size, kmalloc_size_cases, kmalloc_size_desc);
 
-/* The index of the first non-zero byte of @p, or @size if there is none. */
-static size_t first_nonzero(const u8 *p, size_t size)
+/*
+ * Allocate @size bytes with @gfp after dirtying and freeing an object of
+ * the same size, and check every requested byte is zero, KZALLOC_ROUNDS
+ * times; @what names the call in messages.
+ */
+static void check_zeroed_after_dirt(struct kunit *test, size_t size, gfp_t gfp,
+				    const char *what)
 {
-	const u8 *hit = memchr_inv(p, 0, size);
-
-	return hit ? hit - p : size;
-}
-
-static void kzalloc_test_zeroed(struct kunit *test)
-{
-	const struct kmalloc_size_case *c = test->param_value;
 	int round;
 
 	for (round = 0; round < KZALLOC_ROUNDS; round++) {
 		u8 *dirty, *p;
 		size_t at;
 
-		dirty = kmalloc(c->size, GFP_KERNEL);
-		KUNIT_ASSERT_NOT_NULL_MSG(test, dirty, "kmalloc(%zu) failed", c->size);
-		memset(dirty, DIRT, c->size);
+		dirty = kmalloc(size, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL_MSG(test, dirty, "kmalloc(%zu) failed", size);
+		memset(dirty, DIRT, size);
 		kfree(dirty);
 
-		p = kzalloc(c->size, GFP_KERNEL);
-		KUNIT_ASSERT_NOT_NULL_MSG(test, p, "kzalloc(%zu) failed", c->size);
-		at = first_nonzero(p, c->size);
-		KUNIT_EXPECT_EQ_MSG(test, at, c->size,
-				    "kzalloc(%zu) round %d: byte %zu is %#x, expected 0",
-				    c->size, round, at, at < c->size ? p[at] : 0);
+		p = kmalloc(size, gfp);
+		KUNIT_ASSERT_NOT_NULL_MSG(test, p, "%s(%zu) failed", what, size);
+		at = alloc_kunit_first_diff(p, 0, size);
+		KUNIT_EXPECT_EQ_MSG(test, at, size,
+				    "%s(%zu) round %d: byte %zu is %#x, expected 0",
+				    what, size, round, at, alloc_kunit_byte(p, at, size));
 		kfree(p);
-		if (at != c->size)
+		if (at != size)
 			return;
 	}
 }
 
+static void kzalloc_test_zeroed(struct kunit *test)
+{
+	const struct kmalloc_size_case *c = test->param_value;
+
+	check_zeroed_after_dirt(test, c->size, GFP_KERNEL | __GFP_ZERO, "kzalloc");
+}
+
+/* kmalloc(GFP_KERNEL | __GFP_ZERO) spelled out, as drivers do. */
+static void kmalloc_test_gfp_zero(struct kunit *test)
+{
+	const struct kmalloc_size_case *c = test->param_value;
+
+	check_zeroed_after_dirt(test, c->size, GFP_KERNEL | __GFP_ZERO,
+				"kmalloc(__GFP_ZERO)");
+}
+
+/*
+ * With init_on_alloc (a boot choice: init_on_alloc=1 or
+ * CONFIG_INIT_ON_ALLOC_DEFAULT_ON), even a plain kmalloc() is zeroed.
+ * Without it the zeroing cases above exercise __GFP_ZERO alone, so both
+ * ways are covered by whichever boot runs the suite.
+ */
+static void kmalloc_test_init_on_alloc(struct kunit *test)
+{
+	int i;
+
+	if (!want_init_on_alloc(GFP_KERNEL))
+		kunit_skip(test, "init_on_alloc is off on this boot (init_on_alloc=1 turns it on)");
+	for (i = 0; i < ARRAY_SIZE(kmalloc_size_cases) && test->status == KUNIT_SUCCESS; i++)
+		check_zeroed_after_dirt(test, kmalloc_size_cases[i].size, GFP_KERNEL,
+					"kmalloc with init_on_alloc");
+}
+
+/*
+ * Size, alignment and placement promises of one size class. Writing the
+ * whole ksize() is only allowed when the caller asked for
+ * kmalloc_size_roundup() bytes (ksize() itself no longer widens the
+ * object for KASAN in 6.12), so that is what this case allocates second.
+ */
+static void kmalloc_test_size_class(struct kunit *test)
+{
+	const struct kmalloc_size_case *c = test->param_value;
+	size_t size = c->size, ks, round, align, i;
+	u8 *p, *q;
+
+	p = kmalloc(size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL_MSG(test, p, "kmalloc(%zu) failed", size);
+	alloc_kunit_defer_kfree(test, p);
+	ks = ksize(p);
+	KUNIT_EXPECT_GE_MSG(test, ks, size, "ksize(kmalloc(%zu)) is %zu, expected >= the size",
+			    size, ks);
+
+	/* ARCH_KMALLOC_MINALIGN always; a power of two is aligned to itself. */
+	align = is_power_of_2(size) ? max_t(size_t, size, ARCH_KMALLOC_MINALIGN) :
+		ARCH_KMALLOC_MINALIGN;
+	KUNIT_EXPECT_TRUE_MSG(test, IS_ALIGNED((unsigned long)p, align),
+			      "kmalloc(%zu): address %% %zu = %lu, expected 0 (alignment)", size,
+			      align, (unsigned long)p & (align - 1));
+
+	KUNIT_EXPECT_TRUE_MSG(test, virt_addr_valid(p),
+			      "kmalloc(%zu) = %p is not in the linear map", size, p);
+	KUNIT_EXPECT_FALSE_MSG(test, is_vmalloc_addr(p),
+			       "kmalloc(%zu) = %p is a vmalloc address", size, p);
+	/*
+	 * Physically contiguous: each page follows the previous one (__pa,
+	 * as UML has no virt_to_phys()).
+	 */
+	for (i = PAGE_SIZE - offset_in_page(p); i < size; i += PAGE_SIZE) {
+		unsigned long want = __pa(p) + i, got = __pa(p + i);
+
+		if (got != want) {
+			KUNIT_FAIL(test,
+				   "kmalloc(%zu): byte %zu at phys %#lx, expected %#lx (not contiguous)",
+				   size, i, got, want);
+			break;
+		}
+	}
+
+	round = kmalloc_size_roundup(size);
+	q = kmalloc(round, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL_MSG(test, q, "kmalloc(%zu) failed", round);
+	alloc_kunit_defer_kfree(test, q);
+	ks = ksize(q);
+	KUNIT_EXPECT_EQ_MSG(test, ks, round,
+			    "ksize(kmalloc(kmalloc_size_roundup(%zu) = %zu)) is %zu, expected equal",
+			    size, round, ks);
+	memset(q, DIRT, ks);
+	i = alloc_kunit_first_diff(q, DIRT, ks);
+	KUNIT_EXPECT_EQ_MSG(test, i, ks, "kmalloc(%zu): byte %zu of ksize %zu did not keep %#x",
+			    round, i, ks, DIRT);
+}
+
+/* The edges: 0 bytes, NULL and ZERO_SIZE_PTR frees, one byte too many. */
+static void kmalloc_test_edges(struct kunit *test)
+{
+	void *p;
+
+	p = kmalloc(0, GFP_KERNEL);
+	KUNIT_EXPECT_PTR_EQ_MSG(test, p, ZERO_SIZE_PTR, "kmalloc(0) = %p, expected ZERO_SIZE_PTR",
+				p);
+	if (!ZERO_OR_NULL_PTR(p))
+		kfree(p);
+	/* No-ops: a crash or a report here fails the run. */
+	kfree(NULL);
+	kfree(ZERO_SIZE_PTR);
+
+	/* __GFP_NOWARN: the order-limit WARN_ON_ONCE must not fire here. */
+	alloc_kunit_rearm_warn_once();
+	alloc_kunit_console_clear();
+	p = kmalloc(KMALLOC_MAX_SIZE + 1, GFP_KERNEL | __GFP_NOWARN);
+	KUNIT_EXPECT_NULL_MSG(test, p, "kmalloc(KMALLOC_MAX_SIZE + 1 = %lu) = %p, expected NULL",
+			      KMALLOC_MAX_SIZE + 1, p);
+	kfree(p);
+	KUNIT_EXPECT_FALSE_MSG(test, alloc_kunit_console_saw("WARNING:"),
+			       "kmalloc(KMALLOC_MAX_SIZE + 1, __GFP_NOWARN) printed a warning");
+}
+
+static void kcalloc_test_zeroed(struct kunit *test)
+{
+	const struct kmalloc_size_case *c = test->param_value;
+	size_t n = 3, size = DIV_ROUND_UP(c->size, 3), at;
+	u8 *dirty, *p;
+
+	if (n * size > KMALLOC_MAX_SIZE)
+		size = KMALLOC_MAX_SIZE / n;
+	dirty = kmalloc_array(n, size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL_MSG(test, dirty, "kmalloc_array(%zu, %zu) failed", n, size);
+	memset(dirty, DIRT, n * size);
+	kfree(dirty);
+	p = kcalloc(n, size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL_MSG(test, p, "kcalloc(%zu, %zu) failed", n, size);
+	alloc_kunit_defer_kfree(test, p);
+	at = alloc_kunit_first_diff(p, 0, n * size);
+	KUNIT_EXPECT_EQ_MSG(test, at, n * size, "kcalloc(%zu, %zu): byte %zu is %#x, expected 0",
+			    n, size, at, alloc_kunit_byte(p, at, n * size));
+}
+
+struct overflow_case {
+	const char *name;
+	size_t n, size;
+};
+
+/* n * size wraps around SIZE_MAX (or exceeds it by one byte). */
+static const struct overflow_case overflow_cases[] = {
+	{ "2x(SIZE_MAX/2+1)", 2, SIZE_MAX / 2 + 1 },
+	{ "(SIZE_MAX/8+1)x8", SIZE_MAX / 8 + 1, 8 },
+	{ "SIZE_MAXxSIZE_MAX", SIZE_MAX, SIZE_MAX },
+	{ "65536x(2^48)", 65536, (size_t)1 << 48 },
+};
+
+static void overflow_desc(const struct overflow_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(overflow, overflow_cases, overflow_desc);
+
+/* Array allocators refuse an n * size that overflows, silently. */
+static void kmalloc_array_test_overflow(struct kunit *test)
+{
+	const struct overflow_case *c = test->param_value;
+	gfp_t gfp = GFP_KERNEL;
+	void *p;
+
+	p = kmalloc_array(c->n, c->size, gfp);
+	KUNIT_EXPECT_NULL_MSG(test, p, "kmalloc_array(%zu, %zu) = %p, expected NULL (overflow)",
+			      c->n, c->size, p);
+	kfree(p);
+	p = kcalloc(c->n, c->size, gfp);
+	KUNIT_EXPECT_NULL_MSG(test, p, "kcalloc(%zu, %zu) = %p, expected NULL (overflow)",
+			      c->n, c->size, p);
+	kfree(p);
+	p = kvmalloc_array(c->n, c->size, gfp);
+	KUNIT_EXPECT_NULL_MSG(test, p, "kvmalloc_array(%zu, %zu) = %p, expected NULL (overflow)",
+			      c->n, c->size, p);
+	kvfree(p);
+	p = kvcalloc(c->n, c->size, gfp);
+	KUNIT_EXPECT_NULL_MSG(test, p, "kvcalloc(%zu, %zu) = %p, expected NULL (overflow)",
+			      c->n, c->size, p);
+	kvfree(p);
+}
+
+/* kmemdup, kstrdup and kstrndup copy exactly what they are given. */
+static void kmemdup_test_exact_copy(struct kunit *test)
+{
+	static const char text[] = "allocsuite kstrdup";
+	u8 src[300];
+	char *s;
+	u8 *p;
+	size_t i;
+
+	for (i = 0; i < sizeof(src); i++)
+		src[i] = i * 7 + 1;
+	p = kmemdup(src, sizeof(src), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	alloc_kunit_defer_kfree(test, p);
+	KUNIT_EXPECT_PTR_NE(test, (void *)p, (void *)src);
+	KUNIT_EXPECT_MEMEQ_MSG(test, p, src, sizeof(src), "kmemdup(%zu bytes) copy differs",
+			       sizeof(src));
+
+	s = kstrdup(text, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	alloc_kunit_defer_kfree(test, s);
+	KUNIT_EXPECT_STREQ_MSG(test, s, text, "kstrdup copy differs");
+	KUNIT_EXPECT_NULL_MSG(test, kstrdup(NULL, GFP_KERNEL), "kstrdup(NULL) must be NULL");
+
+	s = kstrndup(text, 10, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	alloc_kunit_defer_kfree(test, s);
+	KUNIT_EXPECT_STREQ_MSG(test, s, "allocsuite", "kstrndup(\"%s\", 10) copy differs", text);
+
+	s = kstrndup(text, 1000, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	alloc_kunit_defer_kfree(test, s);
+	KUNIT_EXPECT_STREQ_MSG(test, s, text, "kstrndup(\"%s\", 1000) copy differs", text);
+}
+
+struct krealloc_case {
+	const char *name;
+	size_t from, to;
+};
+
+/* Within a class, across classes, into and out of page-backed sizes. */
+static const struct krealloc_case krealloc_cases[] = {
+	{ "8->8", 8, 8 },
+	{ "8->16", 8, 16 },
+	{ "100->120", 100, 120 },
+	{ "100->5000", 100, 5000 },
+	{ "5000->100", 5000, 100 },
+	{ "4096->cache_max+1", 4096, KMALLOC_MAX_CACHE_SIZE + 1 },
+	{ "cache_max+1->64KiB", KMALLOC_MAX_CACHE_SIZE + 1, SZ_64K },
+	{ "64KiB->300", SZ_64K, 300 },
+	{ "1->max", 1, KMALLOC_MAX_SIZE },
+};
+
+static void krealloc_desc(const struct krealloc_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(krealloc, krealloc_cases, krealloc_desc);
+
+/* The rows of krealloc_cases that grow the object. */
+static const void *krealloc_grow_gen_params(const void *prev, char *desc)
+{
+	const struct krealloc_case *c = prev;
+
+	do {
+		c = krealloc_gen_params(c, desc);
+	} while (c && c->to <= c->from);
+	return c;
+}
+
+/* The byte the pattern puts at offset @i. */
+static u8 pattern_byte(size_t i)
+{
+	return (i * 31 + 7) & 0xff;
+}
+
+/* Fill @p with the pattern; return the first offset < @len that differs. */
+static void fill_pattern(u8 *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		p[i] = pattern_byte(i);
+}
+
+static size_t check_pattern(const u8 *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (p[i] != pattern_byte(i))
+			return i;
+	return len;
+}
+
+/* krealloc keeps min(old, new) bytes. */
+static void krealloc_test_keeps_contents(struct kunit *test)
+{
+	const struct krealloc_case *c = test->param_value;
+	size_t keep = min(c->from, c->to), at;
+	u8 *p, *q;
+
+	p = kmalloc(c->from, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	fill_pattern(p, c->from);
+	q = krealloc(p, c->to, GFP_KERNEL);
+	if (!q)
+		kfree(p);
+	KUNIT_ASSERT_NOT_NULL_MSG(test, q, "krealloc(%zu -> %zu) failed", c->from, c->to);
+	alloc_kunit_defer_kfree(test, q);
+	KUNIT_EXPECT_GE_MSG(test, ksize(q), c->to, "krealloc(%zu -> %zu): ksize %zu too small",
+			    c->from, c->to, ksize(q));
+	at = check_pattern(q, keep);
+	KUNIT_EXPECT_EQ_MSG(test, at, keep,
+			    "krealloc(%zu -> %zu): byte %zu is %#x, expected %#x (keeps min(old, new))",
+			    c->from, c->to, at, alloc_kunit_byte(q, at, keep), pattern_byte(at));
+	/* The new size is usable end to end. */
+	memset(q, DIRT, c->to);
+}
+
+/*
+ * krealloc with __GFP_ZERO zeroes the grown part, when every allocation
+ * of the object used __GFP_ZERO (the only case the kernel promises).
+ */
+static void krealloc_test_gfp_zero_grows_zeroed(struct kunit *test)
+{
+	const struct krealloc_case *c = test->param_value;
+	size_t at;
+	u8 *p, *q;
+
+	/*
+	 * With slub_debug red zones, kzalloc zeroes only the requested bytes
+	 * and 6.12's krealloc carries the red zone between the old size and
+	 * ksize into the grown part (worked on upstream after 6.12).
+	 */
+	if (IS_ENABLED(CONFIG_SLUB_DEBUG_ON) && c->from <= KMALLOC_MAX_CACHE_SIZE &&
+	    c->from < kmalloc_size_roundup(c->from))
+		kunit_skip(test, "6.12 krealloc copies the slub_debug red zone past %zu bytes",
+			   c->from);
+	p = kzalloc(c->from, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	fill_pattern(p, c->from);
+	q = krealloc(p, c->to, GFP_KERNEL | __GFP_ZERO);
+	if (!q)
+		kfree(p);
+	KUNIT_ASSERT_NOT_NULL_MSG(test, q, "krealloc(%zu -> %zu) failed", c->from, c->to);
+	alloc_kunit_defer_kfree(test, q);
+	at = check_pattern(q, c->from);
+	KUNIT_EXPECT_EQ_MSG(test, at, c->from,
+			    "krealloc(%zu -> %zu, __GFP_ZERO): kept byte %zu differs",
+			    c->from, c->to, at);
+	at = alloc_kunit_first_diff(q + c->from, 0, c->to - c->from);
+	KUNIT_EXPECT_EQ_MSG(test, at, c->to - c->from,
+			    "krealloc(%zu -> %zu, __GFP_ZERO): grown byte %zu is %#x, expected 0",
+			    c->from, c->to, c->from + at,
+			    alloc_kunit_byte(q + c->from, at, c->to - c->from));
+}
+
+/*
+ * Shrinking with __GFP_ZERO zeroes the spare bytes, so that growing back
+ * in place (same object) shows zeroes, not the old contents.
+ */
+static void krealloc_test_shrink_grow_zeroed(struct kunit *test)
+{
+	size_t at;
+	u8 *p, *q;
+
+	p = kzalloc(100, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	fill_pattern(p, 100);
+	q = krealloc(p, 50, GFP_KERNEL | __GFP_ZERO);
+	if (!q)
+		kfree(p);
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	p = krealloc(q, 100, GFP_KERNEL | __GFP_ZERO);
+	if (!p)
+		kfree(q);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	alloc_kunit_defer_kfree(test, p);
+	at = check_pattern(p, 50);
+	KUNIT_EXPECT_EQ_MSG(test, at, 50, "krealloc 100 -> 50 -> 100: kept byte %zu differs", at);
+	at = alloc_kunit_first_diff(p + 50, 0, 50);
+	KUNIT_EXPECT_EQ_MSG(test, at, 50,
+			    "krealloc 100 -> 50 -> 100 with __GFP_ZERO: byte %zu is %#x, expected 0",
+			    50 + at, alloc_kunit_byte(p + 50, at, 50));
+}
+
+/* krealloc(NULL, n) allocates, krealloc(p, 0) frees, and failure keeps p. */
+static void krealloc_test_edges(struct kunit *test)
+{
+	u8 *p, *q;
+	size_t at;
+
+	p = krealloc(NULL, 100, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL_MSG(test, p, "krealloc(NULL, 100) failed: expected kmalloc(100)");
+	KUNIT_EXPECT_GE(test, ksize(p), 100);
+	q = krealloc(p, 0, GFP_KERNEL);
+	KUNIT_EXPECT_PTR_EQ_MSG(test, (void *)q, ZERO_SIZE_PTR,
+				"krealloc(p, 0) = %p, expected ZERO_SIZE_PTR (and p freed)", q);
+
+	/* A request the allocator must refuse: NULL, and p still valid. */
+	p = kmalloc(100, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	alloc_kunit_defer_kfree(test, p);
+	fill_pattern(p, 100);
+	q = krealloc(p, KMALLOC_MAX_SIZE + 1, GFP_KERNEL | __GFP_NOWARN);
+	KUNIT_EXPECT_NULL_MSG(test, q, "krealloc(p, KMALLOC_MAX_SIZE + 1) = %p, expected NULL", q);
+	if (q && q != p) {
+		kunit_remove_action(test, alloc_kunit_kfree_action, p);
+		alloc_kunit_defer_kfree(test, q);
+		return;
+	}
+	at = check_pattern(p, 100);
+	KUNIT_EXPECT_EQ_MSG(test, at, 100, "failed krealloc changed byte %zu of the original", at);
+}
+
+enum kv_path { KV_SLAB, KV_VMALLOC, KV_EITHER };
+
+struct kvmalloc_case {
+	const char *name;
+	size_t size;
+	enum kv_path path;
+};
+
+/*
+ * Small sizes come from kmalloc, sizes above KMALLOC_MAX_SIZE from
+ * vmalloc. KMALLOC_MAX_SIZE itself is an order-10 kmalloc that kvmalloc
+ * tries with __GFP_NORETRY, which fragmentation may legitimately defeat:
+ * either path is right there.
+ */
+static const struct kvmalloc_case kvmalloc_cases[] = {
+	{ "64", 64, KV_SLAB },
+	{ "page", PAGE_SIZE, KV_SLAB },
+	{ "cache_max+1", KMALLOC_MAX_CACHE_SIZE + 1, KV_SLAB },
+	{ "max", KMALLOC_MAX_SIZE, KV_EITHER },
+	{ "max+1", KMALLOC_MAX_SIZE + 1, KV_VMALLOC },
+	{ "8MiB", SZ_8M, KV_VMALLOC },
+};
+
+/* Check that @p came from the allocator the table promises. */
+static void check_kv_path(struct kunit *test, const struct kvmalloc_case *c,
+			  const void *p, const char *what)
+{
+	if (c->path == KV_EITHER)
+		return;
+	KUNIT_EXPECT_EQ_MSG(test, is_vmalloc_addr(p), c->path == KV_VMALLOC,
+			    "%s(%zu) = %p: is_vmalloc_addr %d, expected %d", what,
+			    c->size, p, is_vmalloc_addr(p), c->path == KV_VMALLOC);
+}
+
+static void kvmalloc_desc(const struct kvmalloc_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(kvmalloc, kvmalloc_cases, kvmalloc_desc);
+
+/* kvmalloc picks slab or vmalloc by size; kvzalloc zeroes on both paths. */
+static void kvmalloc_test_path(struct kunit *test)
+{
+	const struct kvmalloc_case *c = test->param_value;
+	u8 *p;
+	size_t at;
+	int round;
+
+	for (round = 0; round < 2; round++) {
+		p = kvmalloc(c->size, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL_MSG(test, p, "kvmalloc(%zu) failed", c->size);
+		check_kv_path(test, c, p, "kvmalloc");
+		memset(p, DIRT, c->size);
+		kvfree(p);
+
+		p = kvzalloc(c->size, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL_MSG(test, p, "kvzalloc(%zu) failed", c->size);
+		alloc_kunit_defer_kvfree(test, p);
+		check_kv_path(test, c, p, "kvzalloc");
+		at = alloc_kunit_first_diff(p, 0, c->size);
+		KUNIT_EXPECT_EQ_MSG(test, at, c->size,
+				    "kvzalloc(%zu) (%s): byte %zu is %#x, expected 0", c->size,
+				    is_vmalloc_addr(p) ? "vmalloc" : "slab", at,
+				    alloc_kunit_byte(p, at, c->size));
+	}
+}
+
+/* kvrealloc keeps the bytes when it moves from slab to vmalloc and back. */
+static void kvrealloc_test_keeps_contents(struct kunit *test)
+{
+	size_t small = 3000, big = KMALLOC_MAX_SIZE + PAGE_SIZE, at;
+	u8 *p, *q;
+
+	p = kvmalloc(small, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	fill_pattern(p, small);
+	q = kvrealloc(p, big, GFP_KERNEL);
+	if (!q)
+		kvfree(p);
+	KUNIT_ASSERT_NOT_NULL_MSG(test, q, "kvrealloc(%zu -> %zu) failed", small, big);
+	KUNIT_EXPECT_TRUE_MSG(test, is_vmalloc_addr(q),
+			      "kvrealloc to %zu bytes is not a vmalloc address", big);
+	at = check_pattern(q, small);
+	KUNIT_EXPECT_EQ_MSG(test, at, small, "kvrealloc(%zu -> %zu): byte %zu differs",
+			    small, big, at);
+	memset(q, DIRT, big);
+	fill_pattern(q, small);
+	p = kvrealloc(q, 100, GFP_KERNEL);
+	if (!p)
+		kvfree(q);
+	KUNIT_ASSERT_NOT_NULL_MSG(test, p, "kvrealloc(%zu -> 100) failed", big);
+	alloc_kunit_defer_kvfree(test, p);
+	at = check_pattern(p, 100);
+	KUNIT_EXPECT_EQ_MSG(test, at, 100, "kvrealloc(%zu -> 100): byte %zu differs", big, at);
+}
+
+/* kvmalloc refuses sizes above INT_MAX (quietly, with __GFP_NOWARN). */
+static void kvmalloc_test_int_max(struct kunit *test)
+{
+	void *p = kvmalloc((size_t)INT_MAX + 1, GFP_KERNEL | __GFP_NOWARN);
+
+	KUNIT_EXPECT_NULL_MSG(test, p, "kvmalloc(INT_MAX + 1) = %p, expected NULL", p);
+	kvfree(p);
+	kvfree(NULL);
+}
+
 static struct kunit_case alloc_kmalloc_cases[] = {
 	KUNIT_CASE_PARAM(kzalloc_test_zeroed, kmalloc_size_gen_params),
+	KUNIT_CASE_PARAM(kmalloc_test_gfp_zero, kmalloc_size_gen_params),
+	KUNIT_CASE(kmalloc_test_init_on_alloc),
+	KUNIT_CASE_PARAM(kmalloc_test_size_class, kmalloc_size_gen_params),
+	KUNIT_CASE(kmalloc_test_edges),
+	KUNIT_CASE_PARAM(kcalloc_test_zeroed, kmalloc_size_gen_params),
+	KUNIT_CASE_PARAM(kmalloc_array_test_overflow, overflow_gen_params),
+	KUNIT_CASE(kmemdup_test_exact_copy),
+	KUNIT_CASE_PARAM(krealloc_test_keeps_contents, krealloc_gen_params),
+	KUNIT_CASE_PARAM(krealloc_test_gfp_zero_grows_zeroed, krealloc_grow_gen_params),
+	KUNIT_CASE(krealloc_test_shrink_grow_zeroed),
+	KUNIT_CASE(krealloc_test_edges),
+	KUNIT_CASE_PARAM(kvmalloc_test_path, kvmalloc_gen_params),
+	KUNIT_CASE(kvrealloc_test_keeps_contents),
+	KUNIT_CASE(kvmalloc_test_int_max),
 	{}
 };
 
+static int alloc_kmalloc_suite_init(struct kunit_suite *suite)
+{
+	return alloc_kunit_console_start();
+}
+
+static void alloc_kmalloc_suite_exit(struct kunit_suite *suite)
+{
+	alloc_kunit_console_stop();
+}
+
 struct kunit_suite alloc_kmalloc_suite = {
 	.name = "alloc_kmalloc",
+	.suite_init = alloc_kmalloc_suite_init,
+	.suite_exit = alloc_kmalloc_suite_exit,
 	.test_cases = alloc_kmalloc_cases,
 };

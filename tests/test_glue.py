@@ -115,6 +115,7 @@ class ConsoleTest(unittest.TestCase):
             'kmemleak': 'kmemleak: 2 new suspected memory leaks (see /sys/kernel/debug/kmemleak)',
             'might_sleep': 'BUG: sleeping function called from invalid context at mm.h:321',
             'lockdep': 'WARNING: possible recursive locking detected',
+            'lockdep ': 'INFO: trying to register non-static key.',
             'slab corruption': 'BUG kmalloc-64 (Tainted: G): Poison overwritten',
             'BUG': 'kernel BUG at mm/slub.c:123!',
             'WARNING': 'WARNING: CPU: 0 PID: 1 at mm/page_alloc.c:4832 f+0x1/0x2',
@@ -126,7 +127,7 @@ class ConsoleTest(unittest.TestCase):
         }
         for kind, line in lines.items():
             con = console.parse(line + '\n')
-            self.assertEqual([kind], [s.kind for s in con.splats], line)
+            self.assertEqual([kind.strip()], [s.kind for s in con.splats], line)
         quiet = ['ok 1 kzalloc_test_zeroed', 'FAULT_INJECTION: forcing a failure.',
                  '# WARNING is just a word here', 'kmemleak: Kernel memory leak detector initialized']
         for line in quiet:

@@ -31,7 +31,9 @@ SPLATS: list[tuple[str, re.Pattern[str]]] = [
                            r'locking|inconsistent lock state|possible irq '
                            r'lock inversion|suspicious RCU usage|lock held)|'
                            r'BUG: (lock held|held lock freed|bad unlock)|'
-                           r'DEBUG_LOCKS_WARN_ON')),
+                           r'DEBUG_LOCKS_WARN_ON|'
+                           # lockdep turns itself off after this one
+                           r'INFO: trying to register non-static key')),
     ('slab corruption', re.compile(r'^BUG [\w.:-]+ \(.*\): ')),
     ('BUG', re.compile(r'\bkernel BUG at |\bBUG: ')),
     ('WARNING', re.compile(r'\bWARNING: ')),

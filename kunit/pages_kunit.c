@@ -1,0 +1,421 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Contracts of the page allocator: alloc_pages, __get_free_pages,
+ * __get_free_page, get_zeroed_page, alloc_pages_exact, and their frees.
+ *
+ * Every order from 0 to MAX_PAGE_ORDER is a row of a table. A block is
+ * page aligned and naturally aligned to its order (by pfn), and its
+ * struct page and linear address map back to each other. Zeroing is
+ * checked on blocks of the same order that were just dirtied and freed.
+ *
+ * Leaks are observed on the zone counter NR_FREE_PAGES: after a series
+ * of allocations and frees the count must come back to its baseline, so
+ * that a free of the wrong order (which leaves pages neither free nor
+ * owned) shows up. See measure_leak() for why that is not flaky.
+ */
+#include <kunit/test.h>
+#include <linux/gfp.h>
+#include <linux/mm.h>
+#include <linux/vmstat.h>
+
+#include "alloc_kunit.h"
+
+#define DIRT		0xa5
+
+struct order_case {
+	const char *name;
+	unsigned int order;
+};
+
+static const struct order_case order_cases[] = {
+	{ "order_0", 0 }, { "order_1", 1 }, { "order_2", 2 }, { "order_3", 3 },
+	{ "order_4", 4 }, { "order_5", 5 }, { "order_6", 6 }, { "order_7", 7 },
+	{ "order_8", 8 }, { "order_9", 9 }, { "order_10", 10 },
+};
+
+/* The table must reach MAX_PAGE_ORDER, whatever the architecture says. */
+static_assert(ARRAY_SIZE(order_cases) >= MAX_PAGE_ORDER + 1);
+
+static void order_desc(const struct order_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+/* Only the orders this kernel has (MAX_PAGE_ORDER may be below 10). */
+static const void *order_gen_params(const void *prev, char *desc)
+{
+	const struct order_case *c = prev ? (const struct order_case *)prev + 1 :
+					    order_cases;
+
+	if (c >= order_cases + ARRAY_SIZE(order_cases) || c->order > MAX_PAGE_ORDER)
+		return NULL;
+	order_desc(c, desc);
+	return c;
+}
+
+/* Layout of a block of every order, through both allocation APIs. */
+static void pages_test_block(struct kunit *test)
+{
+	const struct order_case *c = test->param_value;
+	unsigned int order = c->order;
+	unsigned long pfn, addr, nr = 1UL << order;
+	struct page *page;
+	void *va;
+
+	page = alloc_pages(GFP_KERNEL, order);
+	KUNIT_ASSERT_NOT_NULL_MSG(test, page, "alloc_pages(GFP_KERNEL, %u) failed", order);
+	alloc_kunit_defer_free_pages(test, page, order);
+	pfn = page_to_pfn(page);
+	KUNIT_EXPECT_TRUE_MSG(test, IS_ALIGNED(pfn, nr),
+			      "alloc_pages order %u: pfn %#lx is not a multiple of %lu", order,
+			      pfn, nr);
+	va = page_address(page);
+	KUNIT_ASSERT_NOT_NULL_MSG(test, va, "order %u: page_address is NULL", order);
+	KUNIT_EXPECT_TRUE_MSG(test, PAGE_ALIGNED(va), "order %u: page_address %p not page aligned",
+			      order, va);
+	KUNIT_EXPECT_PTR_EQ_MSG(test, virt_to_page(va), page,
+				"order %u: virt_to_page(page_address(page)) is not the page",
+				order);
+	KUNIT_EXPECT_EQ_MSG(test, page_to_pfn(virt_to_page(va + (nr - 1) * PAGE_SIZE)),
+			    pfn + nr - 1, "order %u: the last page is not pfn %#lx", order,
+			    pfn + nr - 1);
+	memset(va, DIRT, nr * PAGE_SIZE);
+
+	addr = __get_free_pages(GFP_KERNEL, order);
+	KUNIT_ASSERT_NE_MSG(test, addr, 0, "__get_free_pages(GFP_KERNEL, %u) failed", order);
+	alloc_kunit_defer_free_pages(test, virt_to_page((void *)addr), order);
+	KUNIT_EXPECT_TRUE_MSG(test, PAGE_ALIGNED(addr), "__get_free_pages order %u: %#lx unaligned",
+			      order, addr);
+	KUNIT_EXPECT_TRUE_MSG(test, IS_ALIGNED(page_to_pfn(virt_to_page((void *)addr)), nr),
+			      "__get_free_pages order %u: pfn %#lx is not a multiple of %lu",
+			      order, page_to_pfn(virt_to_page((void *)addr)), nr);
+	KUNIT_EXPECT_EQ_MSG(test, (unsigned long)page_address(virt_to_page((void *)addr)), addr,
+			    "order %u: page_address(virt_to_page(%#lx)) differs", order, addr);
+	memset((void *)addr, DIRT, nr * PAGE_SIZE);
+}
+
+/* Zeroed allocation of every order, on blocks that were just dirtied. */
+static void pages_test_zeroed(struct kunit *test)
+{
+	const struct order_case *c = test->param_value;
+	unsigned int order = c->order;
+	size_t len = PAGE_SIZE << order, at;
+	struct page *page;
+	unsigned long addr;
+	int round;
+
+	for (round = 0; round < 2; round++) {
+		addr = __get_free_pages(GFP_KERNEL, order);
+		KUNIT_ASSERT_NE(test, addr, 0);
+		memset((void *)addr, DIRT, len);
+		free_pages(addr, order);
+
+		page = alloc_pages(GFP_KERNEL | __GFP_ZERO, order);
+		KUNIT_ASSERT_NOT_NULL(test, page);
+		at = alloc_kunit_first_diff(page_address(page), 0, len);
+		KUNIT_EXPECT_EQ_MSG(test, at, len,
+				    "alloc_pages(__GFP_ZERO, %u): byte %zu is %#x, expected 0",
+				    order, at, alloc_kunit_byte(page_address(page), at, len));
+		memset(page_address(page), DIRT, len);
+		__free_pages(page, order);
+		if (at != len)
+			return;
+
+		addr = order ? __get_free_pages(GFP_KERNEL | __GFP_ZERO, order) :
+			       get_zeroed_page(GFP_KERNEL);
+		KUNIT_ASSERT_NE(test, addr, 0);
+		at = alloc_kunit_first_diff((void *)addr, 0, len);
+		KUNIT_EXPECT_EQ_MSG(test, at, len, "%s order %u: byte %zu is %#x, expected 0",
+				    order ? "__get_free_pages(__GFP_ZERO)" : "get_zeroed_page",
+				    order, at, alloc_kunit_byte((void *)addr, at, len));
+		free_pages(addr, order);
+		if (at != len)
+			return;
+	}
+}
+
+/*
+ * Leak measurement.
+ *
+ * The count is the free pages of this node's zones: NR_FREE_PAGES (the
+ * buddy lists) plus the pages parked on every CPU's per-cpu lists, which
+ * NR_FREE_PAGES does not see and which modules cannot drain. Without
+ * them, a loop that frees order-0 pages (free_pages_exact) "loses" up to
+ * a pcp high mark, about 2000 pages on a 1 GiB UML, that is still free.
+ * What remains is background activity (interrupts, kthreads, RCU), a
+ * few pages. Three things keep the check honest:
+ *  - a warm-up cycle first, so that per-cpu refills happen before the
+ *    baseline;
+ *  - a signal far above the noise: the loop runs 4096 >> order cycles,
+ *    so a free one order too small leaks 2048 pages, against a tolerance
+ *    of 256 pages;
+ *  - a bounded retry: a case fails only if LEAK_ATTEMPTS measurements in
+ *    a row all exceed the tolerance, as a background burst does not last.
+ */
+#define LEAK_CYCLES_ORDER0	4096
+#define LEAK_TOLERANCE		256
+#define LEAK_ATTEMPTS		3
+
+struct leak_ops {
+	const char *name;
+	void *(*alloc)(unsigned int order);
+	void (*free)(void *p, unsigned int order);
+};
+
+/* alloc_pages / __free_pages */
+static void *ap_alloc(unsigned int order)
+{
+	return alloc_pages(GFP_KERNEL, order);
+}
+
+static void ap_free(void *p, unsigned int order)
+{
+	__free_pages(p, order);
+}
+
+/* __get_free_pages / free_pages */
+static void *gfp_alloc(unsigned int order)
+{
+	return (void *)__get_free_pages(GFP_KERNEL, order);
+}
+
+static void gfp_free(void *p, unsigned int order)
+{
+	free_pages((unsigned long)p, order);
+}
+
+/* __get_free_page / free_page: both order 0 by contract */
+static void *gfp1_alloc(unsigned int order)
+{
+	return (void *)__get_free_page(GFP_KERNEL);
+}
+
+static void gfp1_free(void *p, unsigned int order)
+{
+	free_page((unsigned long)p);
+}
+
+/* get_zeroed_page / free_page */
+static void *gzp_alloc(unsigned int order)
+{
+	return (void *)get_zeroed_page(GFP_KERNEL);
+}
+
+/* Free pages of this node: buddy lists plus every per-cpu list. */
+static long free_pages_count(void)
+{
+	pg_data_t *pgdat = NODE_DATA(numa_node_id());
+	long n = 0;
+	int z, cpu;
+
+	for (z = 0; z < MAX_NR_ZONES; z++) {
+		struct zone *zone = &pgdat->node_zones[z];
+
+		if (!populated_zone(zone))
+			continue;
+		n += zone_page_state(zone, NR_FREE_PAGES);
+		for_each_online_cpu(cpu)
+			n += READ_ONCE(per_cpu_ptr(zone->per_cpu_pageset, cpu)->count);
+	}
+	return n;
+}
+
+/*
+ * Run @cycles alloc/free cycles of @order through @ops after a warm-up,
+ * up to LEAK_ATTEMPTS times; return the smallest drop of the free page
+ * count seen (pages), or -1 when an allocation failed.
+ */
+static long measure_leak(const struct leak_ops *ops, unsigned int order, unsigned long cycles)
+{
+	long best = LONG_MAX;
+	int attempt;
+
+	for (attempt = 0; attempt < LEAK_ATTEMPTS && best > LEAK_TOLERANCE; attempt++) {
+		unsigned long i;
+		long before;
+		void *p;
+
+		p = ops->alloc(order);
+		if (!p)
+			return -1;
+		ops->free(p, order);
+		before = free_pages_count();
+		for (i = 0; i < cycles; i++) {
+			p = ops->alloc(order);
+			if (!p)
+				return -1;
+			ops->free(p, order);
+		}
+		best = min(best, before - free_pages_count());
+	}
+	return best;
+}
+
+static const struct leak_ops leak_ops_by_order[] = {
+	{ "alloc_pages/__free_pages", ap_alloc, ap_free },
+	{ "__get_free_pages/free_pages", gfp_alloc, gfp_free },
+};
+
+/* After freeing, the free page count returns to its baseline. */
+static void pages_test_free_count(struct kunit *test)
+{
+	const struct order_case *c = test->param_value;
+	unsigned long cycles = LEAK_CYCLES_ORDER0 >> c->order;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(leak_ops_by_order); i++) {
+		const struct leak_ops *ops = &leak_ops_by_order[i];
+		long drop = measure_leak(ops, c->order, cycles);
+
+		KUNIT_ASSERT_GE_MSG(test, drop, 0, "%s order %u: allocation failed", ops->name,
+				    c->order);
+		KUNIT_EXPECT_LE_MSG(test, drop, LEAK_TOLERANCE,
+				    "%s order %u: %lu cycles left the free page count %ld pages below its baseline (tolerance %d): a leak or a free of the wrong order",
+				    ops->name, c->order, cycles, drop, LEAK_TOLERANCE);
+	}
+}
+
+/*
+ * __get_free_page and get_zeroed_page hand out order 0: freed with
+ * free_page(), nothing is left behind.
+ */
+static void pages_test_single_page_order0(struct kunit *test)
+{
+	static const struct leak_ops ops[] = {
+		{ "__get_free_page/free_page", gfp1_alloc, gfp1_free },
+		{ "get_zeroed_page/free_page", gzp_alloc, gfp1_free },
+	};
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(ops); i++) {
+		long drop = measure_leak(&ops[i], 0, LEAK_CYCLES_ORDER0);
+
+		KUNIT_ASSERT_GE_MSG(test, drop, 0, "%s: allocation failed", ops[i].name);
+		KUNIT_EXPECT_LE_MSG(test, drop, LEAK_TOLERANCE,
+				    "%s: free page count %ld pages below its baseline after %d cycles (tolerance %d): not order 0",
+				    ops[i].name, drop, LEAK_CYCLES_ORDER0, LEAK_TOLERANCE);
+	}
+}
+
+/* Above MAX_PAGE_ORDER: NULL, and with __GFP_NOWARN not a word. */
+static void pages_test_order_limit(struct kunit *test)
+{
+	struct page *page;
+	unsigned long addr;
+
+	alloc_kunit_rearm_warn_once();
+	alloc_kunit_console_clear();
+	page = alloc_pages(GFP_KERNEL | __GFP_NOWARN, MAX_PAGE_ORDER + 1);
+	addr = __get_free_pages(GFP_KERNEL | __GFP_NOWARN, MAX_PAGE_ORDER + 1);
+	KUNIT_EXPECT_NULL_MSG(test, page,
+			      "alloc_pages(order %d = MAX_PAGE_ORDER + 1) = %p, expected NULL",
+			      MAX_PAGE_ORDER + 1, page);
+	if (page)
+		__free_pages(page, MAX_PAGE_ORDER + 1);
+	KUNIT_EXPECT_EQ_MSG(test, addr, 0,
+			    "__get_free_pages(order %d = MAX_PAGE_ORDER + 1) = %#lx, expected 0",
+			    MAX_PAGE_ORDER + 1, addr);
+	if (addr)
+		free_pages(addr, MAX_PAGE_ORDER + 1);
+	KUNIT_EXPECT_FALSE_MSG(test, alloc_kunit_console_saw("WARNING:"),
+			       "an order above MAX_PAGE_ORDER with __GFP_NOWARN printed a warning");
+}
+
+struct exact_case {
+	const char *name;
+	size_t size;
+};
+
+static const struct exact_case exact_cases[] = {
+	{ "1", 1 },
+	{ "page", PAGE_SIZE },
+	{ "3pages", 3 * PAGE_SIZE },
+	{ "5pages+1", 5 * PAGE_SIZE + 1 },
+	{ "513pages", 513 * PAGE_SIZE },
+};
+
+static void exact_desc(const struct exact_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(exact, exact_cases, exact_desc);
+
+/*
+ * alloc_pages_exact: page aligned, zeroed with __GFP_ZERO, in the linear
+ * map; free_pages_exact gives every page back.
+ */
+static void pages_test_exact(struct kunit *test)
+{
+	const struct exact_case *c = test->param_value;
+	unsigned long cycles, i;
+	int attempt;
+	long drop = LONG_MAX;
+	size_t at;
+	u8 *p;
+
+	p = alloc_pages_exact(c->size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL_MSG(test, p, "alloc_pages_exact(%zu) failed", c->size);
+	memset(p, DIRT, c->size);
+	free_pages_exact(p, c->size);
+
+	p = alloc_pages_exact(c->size, GFP_KERNEL | __GFP_ZERO);
+	KUNIT_ASSERT_NOT_NULL_MSG(test, p, "alloc_pages_exact(%zu, __GFP_ZERO) failed", c->size);
+	/* Whole pages are handed out: read to the page end on purpose. */
+	OPTIMIZER_HIDE_VAR(p);
+	KUNIT_EXPECT_TRUE_MSG(test, PAGE_ALIGNED(p),
+			      "alloc_pages_exact(%zu) = %p, not page aligned", c->size, p);
+	KUNIT_EXPECT_TRUE(test, virt_addr_valid(p));
+	at = alloc_kunit_first_diff(p, 0, PAGE_ALIGN(c->size));
+	KUNIT_EXPECT_EQ_MSG(test, at, PAGE_ALIGN(c->size),
+			    "alloc_pages_exact(%zu, __GFP_ZERO): byte %zu is %#x, expected 0",
+			    c->size, at, alloc_kunit_byte(p, at, PAGE_ALIGN(c->size)));
+	memset(p, DIRT, PAGE_ALIGN(c->size));
+	free_pages_exact(p, c->size);
+
+	/*
+	 * Same bounded retry and tolerance as measure_leak(); enough cycles
+	 * that even one lost tail page per call adds up to 2048 pages.
+	 */
+	cycles = max_t(unsigned long, 4, 2048 / PFN_UP(c->size));
+	for (attempt = 0; attempt < LEAK_ATTEMPTS && drop > LEAK_TOLERANCE; attempt++) {
+		long before = free_pages_count();
+
+		for (i = 0; i < cycles; i++) {
+			p = alloc_pages_exact(c->size, GFP_KERNEL);
+			KUNIT_ASSERT_NOT_NULL(test, p);
+			free_pages_exact(p, c->size);
+		}
+		drop = min(drop, before - free_pages_count());
+	}
+	KUNIT_EXPECT_LE_MSG(test, drop, LEAK_TOLERANCE,
+			    "alloc_pages_exact/free_pages_exact(%zu) x%lu: free page count %ld pages below its baseline (tolerance %d)",
+			    c->size, cycles, drop, LEAK_TOLERANCE);
+}
+
+static int alloc_pages_suite_init(struct kunit_suite *suite)
+{
+	return alloc_kunit_console_start();
+}
+
+static void alloc_pages_suite_exit(struct kunit_suite *suite)
+{
+	alloc_kunit_console_stop();
+}
+
+static struct kunit_case alloc_pages_cases[] = {
+	KUNIT_CASE_PARAM(pages_test_block, order_gen_params),
+	KUNIT_CASE_PARAM(pages_test_zeroed, order_gen_params),
+	KUNIT_CASE_PARAM(pages_test_free_count, order_gen_params),
+	KUNIT_CASE(pages_test_single_page_order0),
+	KUNIT_CASE(pages_test_order_limit),
+	KUNIT_CASE_PARAM(pages_test_exact, exact_gen_params),
+	{}
+};
+
+struct kunit_suite alloc_pages_suite = {
+	.name = "alloc_pages",
+	.suite_init = alloc_pages_suite_init,
+	.suite_exit = alloc_pages_suite_exit,
+	.test_cases = alloc_pages_cases,
+};

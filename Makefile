@@ -35,6 +35,8 @@ help:
 	@echo '          (exit 0 only when everything passed)'
 	@echo '  test    the project'"'"'s own tests: checkpatch, shellcheck, glue unit'
 	@echo '          tests, W=1 builds, make check, and the negative controls'
+	@echo '  bench   allocations per second of each alloc_torture context in a'
+	@echo '          default run, beside a process-context kmalloc/kfree loop'
 	@echo '  intree  KDIR=<writable tree>: copy kunit/ into its lib/ with Kconfig and'
 	@echo '          Makefile hooks, and print the kunit.py command that runs it'
 	@echo '  deps    install the Debian packages make check needs (as root),'
@@ -65,6 +67,11 @@ check:
 		--tier '$(TIER)' --filter '$(FILTER)' --timeout '$(TIMEOUT)' --jobs '$(JOBS)' \
 		--results '$(RESULTS)'
 
+bench:
+	@sh scripts/deps.sh check $(if $(KDIR),,default-kernel)
+	@$(RUNNER) bench --kdir '$(KDIR)' --build-dir '$(BUILD_DIR)' --timeout '$(TIMEOUT)' \
+		--jobs '$(JOBS)' --results '$(RESULTS)'
+
 intree:
 	@bash scripts/intree.sh '$(KDIR)' '$(BUILD_DIR)'
 
@@ -76,4 +83,4 @@ clean:
 	find '$(RESULTS)' -mindepth 1 -maxdepth 1 ! -name README.md ! -name .gitignore \
 		-exec rm -rf {} +
 
-.PHONY: help deps check intree test clean
+.PHONY: help deps check bench intree test clean

@@ -328,10 +328,18 @@ def main(argv: list[str]) -> int:
     check.add_argument('--jobs', default=str(os.cpu_count() or 1))
     check.add_argument('--results', default=str(REPO / 'results'))
     sub.add_parser('tree', help='print the default kernel tree, extracting it if needed')
+    bench_cmd = sub.add_parser('bench', help='allocation rates per context (alloc_torture)')
+    for opt, default in (('--kdir', ''), ('--build-dir', ''), ('--timeout', '900'),
+                         ('--jobs', str(os.cpu_count() or 1)),
+                         ('--results', str(REPO / 'results'))):
+        bench_cmd.add_argument(opt, default=default)
     args = parser.parse_args(argv)
     try:
         if args.command == 'check':
             return cmd_check(args)
+        if args.command == 'bench':
+            import bench
+            return bench.cmd_bench(args, REPO)
         if args.command == 'tree':
             print(kernel.default_tree())
             return 0

@@ -1,0 +1,135 @@
+# SPDX-License-Identifier: GPL-2.0
+"""make bench: allocation rates of alloc_torture's contexts in a default
+run, beside a process-context kmalloc/kfree loop timed in the same boot.
+
+Each worker kind times its own allocation and free calls; its rate is
+operations per second of that time (what the allocator costs in that
+context). The ceiling is a tight kmalloc/kfree loop in process context,
+run by the module once its workers have stopped, over the same size
+distribution: once untimed (the tight loop) and once with each call timed
+as the workers time theirs (so the clock's own cost cancels out)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import re
+import shlex
+import shutil
+from pathlib import Path
+
+import console
+import kernel
+import uml
+from util import Failure, progress
+
+KINDS = ('tasklet', 'timer', 'hrtimer_soft', 'hrtimer_hard', 'bh_work', 'work', 'kthread')
+ATOMIC = KINDS[:5]
+BENCH_MS = 1000
+# (plan name, extra module parameters, title): the default run, then the
+# same contexts with the tight loop's access pattern (each object freed
+# right after it is allocated, kmalloc only), to separate what the context
+# costs from what the default run's random lifetimes cost.
+RUNS = (('alloc_torture', '', 'default run'),
+        ('alloc_torture_tight', 'pool_size=1 handoff_pct=0 api_mask=1',
+         'tight pattern in every context'))
+
+
+def parse_stats(text: str) -> dict[str, int]:
+    """The "# key: value" lines the script copied from the stats file."""
+    stats = {}
+    for line in text.splitlines():
+        m = re.match(r'^# (\w+): (\d+)$', line.strip())
+        if m:
+            stats[m.group(1)] = int(m.group(2))
+    return stats
+
+
+def rate(ops: int, ns: int) -> float:
+    """Operations per second, 0 when nothing was timed."""
+    return ops * 1e9 / ns if ns else 0.0
+
+
+def kind_rates(s: dict[str, int], kind: str, seconds: float) -> tuple[float, float, float]:
+    """(wall ops/s, in-context alloc+free ops/s, kmalloc alloc+free ops/s)."""
+    ops = s.get(f'{kind}_ops', 0)
+    wall = ops / seconds if seconds else 0.0
+    both = rate(ops, s.get(f'{kind}_alloc_ns', 0) + s.get(f'{kind}_free_ns', 0))
+    k_ops, k_frees = s.get(f'{kind}_kmalloc_ops', 0), s.get(f'{kind}_kmalloc_frees', 0)
+    per_op = (s.get(f'{kind}_kmalloc_ns', 0) / k_ops if k_ops else 0) + \
+        (s.get(f'{kind}_kmalloc_free_ns', 0) / k_frees if k_frees else 0)
+    return wall, both, (1e9 / per_op if per_op else 0.0)
+
+
+def report(s: dict[str, int]) -> list[str]:
+    """The bench table."""
+    seconds = s.get('run_ms', 0) / 1000
+    tight = rate(s.get('ceiling_ops', 0), s.get('ceiling_ns', 0))
+    timed = rate(s.get('ceiling_timed_ops', 0),
+                 s.get('ceiling_timed_alloc_ns', 0) + s.get('ceiling_timed_free_ns', 0))
+    rows = [f'ceiling: process-context kmalloc/kfree loop, GFP_KERNEL, same sizes: '
+            f'{tight:,.0f}/s tight, {timed:,.0f}/s with each call timed',
+            '',
+            f'{"context":<13} {"ops":>9} {"wall/s":>9} {"all APIs/s":>11} '
+            f'{"kmalloc/s":>10} {"% tight":>8} {"% timed":>8}']
+    for kind in KINDS:
+        if not s.get(f'{kind}_workers'):
+            rows.append(f'{kind:<13} skipped (no workers)')
+            continue
+        wall, both, kmalloc = kind_rates(s, kind, seconds)
+        rows.append(f'{kind:<13} {s.get(f"{kind}_ops", 0):>9} {wall:>9,.0f} {both:>11,.0f} '
+                    f'{kmalloc:>10,.0f} {100 * kmalloc / tight if tight else 0:>7.0f}% '
+                    f'{100 * kmalloc / timed if timed else 0:>7.0f}%')
+    low = [k for k in ATOMIC if s.get(f'{k}_workers') and timed and
+           kind_rates(s, k, seconds)[2] < timed / 2]
+    rows += ['', 'kmalloc/s: kmalloc+kfree pairs per second of time spent in those calls, '
+             'comparable to the timed ceiling',
+             'atomic contexts below 50% of the timed ceiling: ' + (', '.join(low) or 'none')]
+    return rows
+
+
+def cmd_bench(args: argparse.Namespace, repo: Path) -> int:
+    """make bench: build, boot once, run alloc_torture with bench_ms, report."""
+    kdir = Path(args.kdir).resolve() if args.kdir else kernel.default_tree()
+    kernel.check_tree(kdir)
+    build_dir = Path(args.build_dir).resolve() if args.build_dir else \
+        kernel.cache_root() / 'build' / f'{kdir.name}-base'
+    jobs = int(args.jobs)
+    kernel.build_kernel(kdir, build_dir, kernel.fragments(repo, 'base'), jobs)
+    out = Path(args.results).resolve() / \
+        f'bench-{datetime.datetime.now().strftime("%Y%m%d-%H%M%S")}'
+    out.mkdir(parents=True)
+    # As make check does: build in this checkout's folder, load copies.
+    mods = kernel.checkout_build_dir(repo, build_dir)
+    with kernel.build_lock(mods):
+        built = kernel.build_module(repo, mods, build_dir, 'modules/alloc_torture', jobs)
+        (out / 'bin').mkdir()
+        shutil.copy(built / 'alloc_torture.ko', out / 'bin')
+        shutil.copytree(kernel.build_kselftests(repo, kdir, mods, jobs, ['alloc_torture']),
+                        out / 'bin' / 'kselftest')
+    ko = out / 'bin' / 'alloc_torture.ko'
+    ksft = out / 'bin' / 'kselftest'
+    script = (f'{shlex.quote(str(ksft / "alloc_torture/alloc_torture.sh"))} '
+              f'-m {shlex.quote(str(ko))} -s bench_ms={BENCH_MS}')
+    (out / 'plan').write_text(''.join(f'stress {name} {script} {params}\n'
+                                      for name, params, _ in RUNS))
+    progress(f'booting {build_dir / "linux"} (results in {out})')
+    text, _, timed_out, _ = uml.boot(build_dir / 'linux', repo / 'scripts/uml-init.sh',
+                                     out, out / 'plan', int(args.timeout), [])
+    con = console.parse(text)
+    splats = [sp.describe() for sp in con.splats if not sp.expected]
+    rows = []
+    for name, params, title in RUNS:
+        log = out / 'stress' / f'{name}.log'
+        stats = parse_stats(log.read_text(errors='replace')) if log.exists() else {}
+        if timed_out or 'ceiling_ops' not in stats:
+            raise Failure(f'the bench run {name} did not finish: see {out / "console.log"}')
+        rows += [f'== {title} ({params or "default parameters"})'] + report(stats) + ['']
+    (out / 'bench.txt').write_text('\n'.join(rows) + '\n')
+    print()
+    for row in rows:
+        print(row)
+    for splat in splats:
+        print(f'problem: kernel report: {splat}')
+    print(f'results in {out}')
+    return 1 if splats else 0

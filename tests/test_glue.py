@@ -86,6 +86,9 @@ class ConsoleTest(unittest.TestCase):
         self.assertEqual([], con.splats)
         self.assertFalse(con.all_done)
         self.assertEqual('stress/alloc_torture', con.running().key)
+        self.assertEqual('', con.last_test(con.running()))
+        kunit = con.segments[0]
+        self.assertEqual('alloc_kmalloc', con.last_test(kunit))
 
     def test_death_during_boot(self):
         con = self.parse('boot-death.log')
@@ -149,6 +152,13 @@ class KtapTest(unittest.TestCase):
                  'ok 3 a.d # XPASS fixed', 'ok 4 a.e # SKIP no module']
         self.assertEqual([('a.c', 'XFAIL', 'UML: strnlen_user(p, 0) returns 1'),
                           ('a.d', 'XPASS', 'fixed')], ktap.deviations(lines))
+
+    def test_skip_reasons_by_path(self):
+        doc = ['KTAP version 1', '1..1', '    # Subtest: s', '    1..2',
+               '    ok 1 a # SKIP Test requires: IS_ENABLED(CONFIG_ZONE_DMA)',
+               '    ok 2 b', 'ok 1 s']
+        self.assertEqual({'s.a': 'Test requires: IS_ENABLED(CONFIG_ZONE_DMA)'},
+                         console.skip_reasons(doc))
 
     def test_kunit_document_stops_after_the_last_result(self):
         lines = ['boot noise', 'KTAP version 1', '1..1', '    ok 1 t', 'ok 1 s',

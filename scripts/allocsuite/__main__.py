@@ -173,6 +173,7 @@ def evaluate(con: console.Console, plan: list[tuple[str, str, str]], out: Path,
             continue
         tier.group = group
         tier.leaves = list(report.leaves(name, group))
+        tier.skip_reasons = console.skip_reasons(ktap_file.read_text().splitlines())
         if not tier.leaves:
             problems.append(f'tier {name} reported no test')
 

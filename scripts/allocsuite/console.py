@@ -48,7 +48,7 @@ SPLATS: list[tuple[str, re.Pattern[str]]] = [
     ('unexpected gfp', re.compile(r'Unexpected gfp: ')),
 ]
 
-_RESULT = re.compile(r'^(\s*)(not ok|ok) \d+ (\S+)')
+_RESULT = re.compile(r'^(\s*)(not ok|ok) \d+ (\S+)(.*)$')
 _SUBTEST = re.compile(r'^(\s*)# Subtest: (\S+)')
 _HARNESS_RUN = re.compile(r'^#\s+RUN\s+(\S+)')
 
@@ -113,10 +113,23 @@ class Console:
         """The last test a program started or finished, for a hang report."""
         found = ''
         for line in self.segment_lines(seg):
-            m = _HARNESS_RUN.match(line) or _RESULT.match(line)
+            m = _HARNESS_RUN.match(line)
             if m:
-                found = m.group(m.lastindex or 1)
+                found = m.group(1)
+            m = _RESULT.match(line)
+            if m:
+                found = m.group(3)
         return found
+
+
+def skip_reasons(lines: list[str]) -> dict[str, str]:
+    """The reason of every skipped test in a KTAP document, by dotted path."""
+    reasons = {}
+    for i, path in _kunit_results(lines):
+        m = re.search(r'#\s*SKIP\b\s*(.*)$', _RESULT.match(lines[i]).group(4))
+        if m:
+            reasons[path] = m.group(1).strip() or 'no reason given'
+    return reasons
 
 
 def _kunit_results(lines: list[str]) -> list[tuple[int, str]]:

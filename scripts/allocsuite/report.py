@@ -40,6 +40,8 @@ class Tier:
     seconds: float = 0.0
     # (test, XFAIL or XPASS, reason) that the programs reported
     deviations: list[tuple[str, str, str]] = dataclasses.field(default_factory=list)
+    # why each skipped test was skipped, by dotted path
+    skip_reasons: dict[str, str] = dataclasses.field(default_factory=dict)
 
     def counts(self, suite: Optional[str] = None) -> tuple[int, int, int]:
         """(passed, failed, skipped), failed including errors."""
@@ -179,7 +181,9 @@ def summary(run_id: str, verdict: bool, info: list[tuple[str, str]], tiers: list
     skipped = [lf for t in tiers for lf in t.leaves if lf.status == 'SKIP']
     if skipped:
         out += ['', '## Skipped tests', '']
-        out += [f'- {lf.tier}: `{lf.dotted}`' for lf in skipped]
+        out += [f'- {lf.tier}: `{lf.dotted}`: '
+                + next((t.skip_reasons.get(lf.dotted, '') for t in tiers if t.name == lf.tier), '')
+                for lf in skipped]
     xfail = [(t.name, d) for t in tiers for d in t.deviations if d[1] == 'XFAIL']
     xpass = [(t.name, d) for t in tiers for d in t.deviations if d[1] == 'XPASS']
     if xfail:

@@ -112,25 +112,25 @@ class ConsoleTest(unittest.TestCase):
         self.assertEqual('ok 1 a', console.strip_prefix('<6>ok 1 a'))
 
     def test_every_report_kind_is_recognised(self):
-        lines = {
-            'KASAN': 'BUG: KASAN: slab-out-of-bounds in foo+0x1/0x2',
-            'UBSAN': 'UBSAN: array-index-out-of-bounds in x.c:1:2',
-            'kmemleak': 'kmemleak: 2 new suspected memory leaks (see /sys/kernel/debug/kmemleak)',
-            'might_sleep': 'BUG: sleeping function called from invalid context at mm.h:321',
-            'lockdep': 'WARNING: possible recursive locking detected',
-            'lockdep ': 'INFO: trying to register non-static key.',
-            'slab corruption': 'BUG kmalloc-64 (Tainted: G): Poison overwritten',
-            'BUG': 'kernel BUG at mm/slub.c:123!',
-            'WARNING': 'WARNING: CPU: 0 PID: 1 at mm/page_alloc.c:4832 f+0x1/0x2',
-            'Oops': 'Oops: 0000 [#1] PREEMPT',
-            'panic': 'Kernel panic - not syncing: BUG!',
-            'UML fault': 'Kernel mode fault at addr 0x0, ip 0x6000',
-            'stall': 'rcu: INFO: rcu_sched detected stalls on CPUs/tasks:',
-            'unexpected gfp': 'Unexpected gfp: 0x2 (__GFP_HIGHMEM). Fixing up to gfp: 0xcc0',
-        }
-        for kind, line in lines.items():
+        lines = [
+            ('KASAN', 'BUG: KASAN: slab-out-of-bounds in foo+0x1/0x2'),
+            ('UBSAN', 'UBSAN: array-index-out-of-bounds in x.c:1:2'),
+            ('kmemleak', 'kmemleak: 2 new suspected memory leaks (see /sys/kernel/debug/kmemleak)'),
+            ('might_sleep', 'BUG: sleeping function called from invalid context at mm.h:321'),
+            ('lockdep', 'WARNING: possible recursive locking detected'),
+            ('lockdep', 'INFO: trying to register non-static key.'),
+            ('slab corruption', 'BUG kmalloc-64 (Tainted: G): Poison overwritten'),
+            ('BUG', 'kernel BUG at mm/slub.c:123!'),
+            ('WARNING', 'WARNING: CPU: 0 PID: 1 at mm/page_alloc.c:4832 f+0x1/0x2'),
+            ('Oops', 'Oops: 0000 [#1] PREEMPT'),
+            ('panic', 'Kernel panic - not syncing: BUG!'),
+            ('UML fault', 'Kernel mode fault at addr 0x0, ip 0x6000'),
+            ('stall', 'rcu: INFO: rcu_sched detected stalls on CPUs/tasks:'),
+            ('unexpected gfp', 'Unexpected gfp: 0x2 (__GFP_HIGHMEM). Fixing up to gfp: 0xcc0'),
+        ]
+        for kind, line in lines:
             con = console.parse(line + '\n')
-            self.assertEqual([kind.strip()], [s.kind for s in con.splats], line)
+            self.assertEqual([kind], [s.kind for s in con.splats], line)
         quiet = ['ok 1 kzalloc_test_zeroed', 'FAULT_INJECTION: forcing a failure.',
                  '# WARNING is just a word here', 'kmemleak: Kernel memory leak detector initialized']
         for line in quiet:

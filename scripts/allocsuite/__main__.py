@@ -330,7 +330,7 @@ def main(argv: list[str]) -> int:
     check.add_argument('--results', default=str(REPO / 'results'))
     sub.add_parser('tree', help='print the default kernel tree, extracting it if needed')
     bench_cmd = sub.add_parser('bench', help='allocation rates per context (alloc_torture)')
-    for opt, default in (('--kdir', ''), ('--build-dir', ''), ('--timeout', '900'),
+    for opt, default in (('--kdir', ''), ('--build-dir', ''), ('--timeout', '600'),
                          ('--jobs', str(os.cpu_count() or 1)),
                          ('--results', str(REPO / 'results'))):
         bench_cmd.add_argument(opt, default=default)

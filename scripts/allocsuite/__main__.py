@@ -26,17 +26,10 @@ import kernel
 import ktap
 import report
 import uml
-from util import Failure, UsageError, die, progress
+from util import Failure, UsageError, die, positive_int, progress
 
 REPO = Path(__file__).resolve().parents[2]
 TIERS = ('kunit', 'stress', 'kselftest')
-
-
-def positive_int(name: str, value: str, upper: int) -> int:
-    """Parse a Makefile number, naming the variable when it is wrong."""
-    if not re.fullmatch(r'\d+', value or '') or not 1 <= int(value) <= upper:
-        raise UsageError(f'{name}={value} is invalid; expected a whole number from 1 to {upper}')
-    return int(value)
 
 
 def parse_tiers(value: str) -> list[str]:

@@ -21,7 +21,7 @@ from pathlib import Path
 import console
 import kernel
 import uml
-from util import Failure, progress
+from util import Failure, positive_int, progress
 
 KINDS = ('tasklet', 'timer', 'hrtimer_soft', 'hrtimer_hard', 'bh_work', 'work', 'kthread')
 ATOMIC = KINDS[:5]
@@ -94,7 +94,8 @@ def cmd_bench(args: argparse.Namespace, repo: Path) -> int:
     kernel.check_tree(kdir)
     build_dir = Path(args.build_dir).resolve() if args.build_dir else \
         kernel.cache_root() / 'build' / f'{kdir.name}-base'
-    jobs = int(args.jobs)
+    jobs = positive_int('JOBS', args.jobs, 1024)
+    timeout = positive_int('TIMEOUT', args.timeout, 86400)
     kernel.build_kernel(kdir, build_dir, kernel.fragments(repo, 'base'), jobs)
     out = Path(args.results).resolve() / \
         f'bench-{datetime.datetime.now().strftime("%Y%m%d-%H%M%S")}'
@@ -115,7 +116,7 @@ def cmd_bench(args: argparse.Namespace, repo: Path) -> int:
                                       for name, params, _ in RUNS))
     progress(f'booting {build_dir / "linux"} (results in {out})')
     text, _, timed_out, _ = uml.boot(build_dir / 'linux', repo / 'scripts/uml-init.sh',
-                                     out, out / 'plan', int(args.timeout), [])
+                                     out, out / 'plan', timeout, [])
     con = console.parse(text)
     splats = [sp.describe() for sp in con.splats if not sp.expected]
     rows = []

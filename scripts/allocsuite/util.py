@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +16,13 @@ class UsageError(Exception):
 
 class Failure(Exception):
     """Something the run needs failed (a build, a boot): not a test verdict."""
+
+
+def positive_int(name: str, value: str, upper: int) -> int:
+    """Parse a Makefile number, naming the variable when it is wrong."""
+    if not re.fullmatch(r'\d+', value or '') or not 1 <= int(value) <= upper:
+        raise UsageError(f'{name}={value} is invalid; expected a whole number from 1 to {upper}')
+    return int(value)
 
 
 def progress(msg: str) -> None:

@@ -69,7 +69,8 @@ TEST_F(string, strncpy_from_user_limit)
 	for (count = 1; count <= 100; count += 33) {
 		long long r = probe_xfer(self->c.fd, UACCESS_PROBE_STRNCPY_FROM_USER, s, 0, count);
 
-		EXPECT_EQ((long long)count, r);
+		EXPECT_EQ((long long)count, r)
+			TH_LOG("limit %zu: strncpy_from_user must return the limit", count);
 		ASSERT_EQ(0, probe_read(self->c.fd, self->back, 0, count + TAIL));
 		EXPECT_EQ(0, memcmp(self->back, s, count)) TH_LOG("limit %zu", count);
 		EXPECT_EQ(TAIL, first_not(self->back + count, TAIL, KERN_FILL))
@@ -134,7 +135,8 @@ TEST_F(string, strnlen_user_fault)
 {
 	char *s = string_at_edge(self->c.edge, 10, false);
 
-	EXPECT_EQ(0, probe_xfer(self->c.fd, UACCESS_PROBE_STRNLEN_USER, s, 0, 64));
+	EXPECT_EQ(0, probe_xfer(self->c.fd, UACCESS_PROBE_STRNLEN_USER, s, 0, 64))
+		TH_LOG("strnlen_user must return 0 on a fault");
 }
 
 /*

@@ -439,8 +439,9 @@ static inline void contract_end(struct __test_metadata *_metadata, const struct 
 			 c->dev->reason);
 	_metadata->exit_code = c->gone ? KSFT_XPASS : KSFT_XFAIL;
 #else
-	EXPECT_EQ(0, c->gone) TH_LOG("known deviation on %s %s: %s: it is gone, the entry can go",
-				     c->dev->arch, c->dev->ver, c->dev->reason);
+	EXPECT_EQ(0U, c->gone)
+		TH_LOG("known deviation on %s %s: %s: it is gone, the entry can go",
+		       c->dev->arch, c->dev->ver, c->dev->reason);
 	if (!c->gone)
 		SKIP(return, "known deviation on %s %s: %s (this harness has no XFAIL)",
 		     c->dev->arch, c->dev->ver, c->dev->reason);

@@ -234,13 +234,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     else:
         kdir = kernel.default_tree()
         kernel.check_tree(kdir)
-    if args.build_dir:
-        build_dir = Path(args.build_dir).resolve()
-    elif args.kdir:
-        build_dir = kernel.cache_root() / 'build' / \
-            f'{kdir.name}-{abs(hash(str(kdir))) % 10**8:08d}-{args.config}'
-    else:
-        build_dir = kernel.cache_root() / 'build' / f'{kdir.name}-{args.config}'
+    build_dir = Path(args.build_dir).resolve() if args.build_dir else \
+        kernel.build_dir(kdir, args.config)
     for var, path in (('RESULTS', results), ('BUILD_DIR', build_dir), ('KDIR', kdir),
                       ('the checkout', REPO)):
         # UML mounts its own /proc, /sys, /dev and /run over the host's.
@@ -322,6 +317,10 @@ def main(argv: list[str]) -> int:
     check.add_argument('--jobs', default=str(os.cpu_count() or 1))
     check.add_argument('--results', default=str(REPO / 'results'))
     sub.add_parser('tree', help='print the default kernel tree, extracting it if needed')
+    bdir = sub.add_parser('build-dir', help='print the kernel build folder of a tree')
+    bdir.add_argument('--kdir', default='')
+    bdir.add_argument('--config', default='base')
+    bdir.add_argument('--root', default='')
     bench_cmd = sub.add_parser('bench', help='allocation rates per context (alloc_torture)')
     for opt, default in (('--kdir', ''), ('--build-dir', ''), ('--timeout', '600'),
                          ('--jobs', str(os.cpu_count() or 1)),
@@ -336,6 +335,11 @@ def main(argv: list[str]) -> int:
             return bench.cmd_bench(args, REPO)
         if args.command == 'tree':
             print(kernel.default_tree())
+            return 0
+        if args.command == 'build-dir':
+            kdir = Path(args.kdir) if args.kdir else kernel.default_tree()
+            print(kernel.build_dir(kdir, args.config,
+                                   Path(args.root) if args.root else None))
             return 0
     except UsageError as e:
         die(str(e), 2)

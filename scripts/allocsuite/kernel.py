@@ -114,6 +114,32 @@ def default_tree() -> Path:
     return final
 
 
+def is_default_tree(kdir: Path) -> bool:
+    """Whether @kdir is the Debian tree the cache extracted (default_tree)."""
+    kdir = kdir.resolve()
+    return kdir.parent == (cache_root() / 'src').resolve() and \
+        any(kdir.glob(f'.{DEFAULT_PACKAGE}_*'))
+
+
+def tree_digest(kdir: Path) -> str:
+    """A digest of a tree's resolved path, the same in every process (unlike
+    hash(), which Python salts per process)."""
+    return hashlib.sha256(str(kdir.resolve()).encode()).hexdigest()[:12]
+
+
+def build_dir(kdir: Path, config: str, root: Optional[Path] = None) -> Path:
+    """The kernel build folder of a tree and config, when BUILD_DIR is not
+    given: <root>/<tree>-<config> for the default tree, and
+    <root>/<tree>-<digest of its path>-<config> for any other tree, so that
+    the next run on the same KDIR builds incrementally in the same folder.
+    @root defaults to the cache's build/."""
+    root = root if root is not None else cache_root() / 'build'
+    kdir = kdir.resolve()
+    if is_default_tree(kdir):
+        return root / f'{kdir.name}-{config}'
+    return root / f'{kdir.name}-{tree_digest(kdir)}-{config}'
+
+
 def fragments(repo: Path, config: str) -> list[Path]:
     """The config fragments of CONFIG=<name>: base, then <name> on top."""
     available = sorted(p.stem for p in (repo / 'configs').glob('*.config'))

@@ -366,6 +366,10 @@ def main(argv: list[str]) -> int:
     bdir.add_argument('--kdir', default='')
     bdir.add_argument('--config', default='base')
     bdir.add_argument('--root', default='')
+    soak_cmd = sub.add_parser('soak', help='N consecutive make check runs, flakes by test')
+    soak_cmd.add_argument('--n', default='20')
+    soak_cmd.add_argument('--results', default=str(REPO / 'results'))
+    soak_cmd.add_argument('check_args', nargs='*')
     bench_cmd = sub.add_parser('bench', help='allocation rates per context (alloc_torture)')
     for opt, default in (('--kdir', ''), ('--build-dir', ''), ('--timeout', '600'),
                          ('--jobs', str(os.cpu_count() or 1)),
@@ -386,6 +390,9 @@ def main(argv: list[str]) -> int:
             print(kernel.build_dir(kdir, args.config,
                                    Path(args.root) if args.root else None))
             return 0
+        if args.command == 'soak':
+            import soak
+            return soak.cmd_soak(args, REPO)
     except UsageError as e:
         die(str(e), 2)
     except Failure as e:

@@ -89,8 +89,22 @@ def default_tree() -> Path:
     for tree in src_root.glob('linux-*'):
         if (tree / marker_name).exists():
             return tree
-    progress(f'extracting {DEFAULT_TARBALL.name} ({pkg}) into {src_root}')
     src_root.mkdir(parents=True, exist_ok=True)
+    # One extraction at a time: without the lock, every run that starts
+    # during an extraction sees no marker, deletes the tree another run
+    # just finished (under its builds) and extracts it again.
+    with open(src_root / '.extract-lock', 'w') as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        for tree in src_root.glob('linux-*'):
+            if (tree / marker_name).exists():
+                return tree
+        return _extract(src_root, pkg, marker_name, patches)
+
+
+def _extract(src_root: Path, pkg: str, marker_name: str, patches: list[Path]) -> Path:
+    """Extract the default tarball into @src_root and apply @patches
+    (under the extract lock)."""
+    progress(f'extracting {DEFAULT_TARBALL.name} ({pkg}) into {src_root}')
     tmp = src_root / f'.extract-{os.getpid()}'
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
@@ -108,9 +122,10 @@ def default_tree() -> Path:
     final = src_root / 'linux-{}.{}.{}'.format(*version)
     if final.exists():
         shutil.rmtree(final)
+    # Marked before it gets its name: a tree under that name is complete.
+    (top / marker_name).touch()
     top.rename(final)
     tmp.rmdir()
-    (final / marker_name).touch()
     return final
 
 

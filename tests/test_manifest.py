@@ -86,6 +86,11 @@ class Scratch(unittest.TestCase):
             (self.dir / 'kselftest' / coll).mkdir(parents=True)
             (self.dir / 'kselftest' / coll / 'Makefile').write_text(
                 make + 'include ../ksft.mk\n')
+        for prog in ('prog_a', 'prog_b'):
+            (self.dir / 'kselftest' / 'uaccess' / f'{prog}.c').write_text(
+                '#include "kselftest_harness.h"\nTEST_HARNESS_MAIN\n')
+        (self.dir / 'kselftest' / 'alloc_torture' / 'torture.sh').write_text(
+            'KINDS="tasklet timer"\nEXTRA="cleanup"\n')
         self.ksft = self.dir / 'install'
         self.install('uaccess', 'prog_a', '#!/bin/sh\necho "# FIXTURE  VARIANT  TEST" >&2\n'
                      'echo "t  x" >&2\nexit 4\n')
@@ -134,6 +139,21 @@ class BuildTest(Scratch):
         # prog_a's -l table lists no test (a manifest problem); prog_b lists one a line.
         self.assertEqual((['b1', 'b2'], '-l'), got['prog_b'])
         self.assertEqual((['tasklet', 'timer', 'cleanup'], 'KINDS and EXTRA'), got['torture'])
+
+    def test_a_program_without_l_is_not_run_on_the_host(self):
+        (self.dir / 'kselftest' / 'uaccess' / 'prog_b.c').write_text('int main(void) {}\n')
+        self.install('uaccess', 'prog_b', '#!/bin/sh\ntouch "$0.ran"\n')
+        mf = self.build(['kselftest'])
+        self.assertIn('manifest: prog_b.c does not answer -l (no kselftest harness, no -l '
+                      'option), so its tests are unknown', mf.problems)
+        self.assertFalse((self.ksft / 'uaccess' / 'prog_b.ran').exists())
+
+    def test_a_script_that_answers_l_is_preferred(self):
+        script = '#!/bin/sh\nKINDS="a"\ncase "$1" in\n-l) echo x; echo y; exit 0 ;;\nesac\n'
+        (self.dir / 'kselftest' / 'alloc_torture' / 'torture.sh').write_text(script)
+        self.install('alloc_torture', 'torture.sh', script)
+        got = {p.name: (p.tests, p.tests_from) for p in self.build(['stress']).programs}
+        self.assertEqual((['x', 'y'], '-l'), got['torture'])
 
     def test_harness_list_format(self):
         self.assertEqual(['global.plain', 'fx.v1.t1', 'fx.v1.t2', 'fx.v2.t1', 'fx.v2.t2',

@@ -226,8 +226,30 @@ def _script_tests(script: Path) -> list[str]:
     return names
 
 
-def program_tests(path: Path, tier: str) -> tuple[list[str], str, Optional[str]]:
-    """(test names, where they came from, problem) of one installed program."""
+def answers_l(source: Path) -> bool:
+    """Whether a program's source handles -l (the kselftest harness does,
+    a script must have a -l case): a program that does not might run its
+    tests on the host instead of listing them."""
+    try:
+        text = source.read_text(errors='replace')
+    except OSError:
+        return False
+    if source.suffix == '.c':
+        return 'kselftest_harness.h' in text
+    return re.search(r'^\s*-l\)', text, re.M) is not None or \
+        re.search(r'getopts\s+["\']?[^"\'\s]*l', text) is not None
+
+
+def program_tests(path: Path, tier: str,
+                  source: Optional[Path] = None) -> tuple[list[str], str, Optional[str]]:
+    """(test names, where they came from, problem) of one installed program
+    built from @source (the script itself when None)."""
+    source = source or path
+    if not answers_l(source):
+        if tier == 'stress' and path.suffix == '.sh' and _script_tests(path):
+            return _script_tests(path), 'KINDS and EXTRA', None
+        return [], 'none', (f'manifest: {source.name} does not answer -l (no '
+                            'kselftest harness, no -l option), so its tests are unknown')
     try:
         proc = subprocess.run([str(path), '-l'], capture_output=True, text=True,
                               timeout=30, stdin=subprocess.DEVNULL, cwd=path.parent,
@@ -273,7 +295,10 @@ def kselftest_programs(tier_collections: dict[str, list[str]], repo: Path,
                                     f'in {ksft}')
                     tests, source = [], 'not installed'
                 else:
-                    tests, source, problem = program_tests(path, tier)
+                    src = repo / 'kselftest' / collection / file
+                    if not src.exists():
+                        src = src.with_suffix('.c')
+                    tests, source, problem = program_tests(path, tier, src)
                     if problem:
                         problems.append(problem)
                 programs.append(Program(tier, collection, file, plan_name(tier, file),

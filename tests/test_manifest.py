@@ -127,6 +127,9 @@ class BuildTest(Scratch):
         self.assertEqual([('alloc_one', ['p_test_rows'])],
                          [(s.name, [c.name for c in s.cases]) for s in mf.suites])
         self.assertEqual(['alloc_two'], [s.name for s in self.build(['kunit'], '*two').suites])
+        with self.assertRaisesRegex(manifest.UsageError, r'FILTER=alloc_x matches no KUnit '
+                                    r'suite or case of kunit/ \(suites: alloc_one, alloc_two\)'):
+            self.build(['kunit'], 'alloc_x')
 
     def test_a_registered_suite_nobody_defines(self):
         (self.dir / 'kunit' / 'suites.c').write_text(

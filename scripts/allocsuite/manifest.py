@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, Iterable, Optional
 
 import ktap
+from util import UsageError
 
 # The boots of a run: (name, tiers, extra kernel arguments). The default
 # boot runs every selected tier; each other boot runs its tiers again with
@@ -341,6 +342,9 @@ def build(repo: Path, tiers: list[str], tier_collections: dict[str, list[str]],
     installed kselftests in @ksft."""
     suites, problems = kunit_suites(repo / 'kunit', filter_glob) \
         if 'kunit' in tiers else ([], [])
+    if 'kunit' in tiers and filter_glob and not suites:
+        raise UsageError(f'FILTER={filter_glob} matches no KUnit suite or case of kunit/ '
+                         f'(suites: {", ".join(s.name for s in kunit_suites(repo / "kunit")[0])})')
     wanted = {t: tier_collections.get(t, []) for t in tiers if tier_collections.get(t)}
     programs: list[Program] = []
     if wanted and ksft is not None:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / 'scripts' / 'allocsuite'))
+sys.path.insert(0, str(REPO / 'tests'))
 
 import kernel  # noqa: E402
 import manifest  # noqa: E402
@@ -394,6 +395,47 @@ class BuildDirTest(unittest.TestCase):
                 del os.environ['XDG_CACHE_HOME']
             else:
                 os.environ['XDG_CACHE_HOME'] = old
+
+
+def kunit_py():
+    """kunit.py of the default tree, as the glue tests find it."""
+    import test_glue
+    return test_glue.kunit_py()
+
+
+@unittest.skipIf(kunit_py() is None, 'needs the default kernel tree for kunit.py')
+class SecondBootTest(unittest.TestCase):
+    """Two boots judged into one run folder (tests/logs/clean.log as both)."""
+
+    def test_tiers_of_the_second_boot_are_named_and_its_files_kept_apart(self):
+        import test_glue
+        out = Path(tempfile.mkdtemp(prefix='allocsuite-boots-'))
+        self.addCleanup(shutil.rmtree, out)
+        con = test_glue.console.parse((test_glue.LOGS / 'clean.log').read_text())
+        for seg in con.segments:
+            if seg.tier != 'kunit':
+                (out / seg.tier).mkdir(exist_ok=True)
+                (out / seg.tier / f'{seg.name}.log').write_text(
+                    '\n'.join(con.segment_lines(seg)) + '\n')
+        second = out / 'init_on_alloc'
+        second.mkdir()
+        text = (test_glue.LOGS / 'clean.log').read_text()
+        text += 'WARNING: CPU: 0 PID: 1 at mm/slub.c:1 x+0x1/0x2\n'
+        con2 = test_glue.console.parse(text)
+        plan2 = [p for p in test_glue.PLAN if p[0] == 'kunit']
+        verdict, tiers, problems = test_glue.runner().write_results(
+            out, 'test', con, test_glue.PLAN, kunit_py(), False, 900, '', [], [], None,
+            [('init_on_alloc', second, con2, plan2, False)])
+        self.assertEqual(['kunit', 'stress', 'kselftest', 'kunit@init_on_alloc'],
+                         [t.name for t in tiers])
+        self.assertEqual((10, 0, 0), tiers[-1].counts())
+        self.assertTrue((second / 'kunit.ktap').exists())
+        self.assertFalse(verdict)
+        self.assertEqual(['kernel report: WARNING at console line 126 during shutdown '
+                          '(boot init_on_alloc, init_on_alloc/console.log): WARNING: CPU: 0 '
+                          'PID: 1 at mm/slub.c:1 x+0x1/0x2'], problems)
+        self.assertIn('| kunit@init_on_alloc | alloc_kmalloc | 10 | 0 | 0 |',
+                      (out / 'summary.md').read_text())
 
 
 class SoakTest(unittest.TestCase):

@@ -237,7 +237,10 @@ class CheckTest(Scratch):
         ksft.leaves = []
         self.assertIn('kselftest: program uaccess/prog_b did not run (2 tests in the '
                       'manifest)', self.check([ksft]))
-        ksft.leaves = [leaf('kselftest', 'prog_b')]
+        ksft.leaves = [leaf('kselftest', 'prog_b', 'FAIL')]
+        # Never started (no log): "never ran" is the run's own problem.
+        self.assertEqual([], self.check([ksft]))
+        self.write_log(['exited before any TAP'])
         self.assertIn('kselftest: program prog_b reported no test result (2 tests in the '
                       'manifest, from -l)', self.check([ksft]))
 

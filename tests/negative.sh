@@ -108,7 +108,9 @@ if [ "$applies" = allocsuite ]; then
 	run=(make --no-print-directory -C "$proj" check)
 else
 	src=$work/src/$(basename "$default")
-	build=$work/build/$(basename "$default")-base
+	# Named like the default tree's build folder, under $work.
+	build=$(python3 "$repo/scripts/allocsuite" build-dir --kdir "$default" --config base \
+		--root "$work/build")
 	# The scratch tree belongs to one extraction of the default tree (its
 	# marker names the package and the compatibility patches); a new one
 	# starts afresh.

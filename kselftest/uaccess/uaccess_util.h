@@ -293,7 +293,7 @@ struct deviation {
  * faults, and assigns the temporary whatever happened: the variable holds
  * the @m mapped bytes (0x41, the test's) and zeroes.
  */
-#define UM_STRADDLE(sz, m, ...) { "um", "6.12", "scalar.u" #sz ".get_user_straddle",	\
+#define UM_STRADDLE(sz, m, ...) { "um", "6.12", "straddle.u" #sz ".get_user",		\
 	#m " mapped",									\
 	"get_user() straddling into an unmapped page leaves the mapped bytes in the variable", \
 	{ .result = -EFAULT, .nbytes = (sz) / 8, .bytes = { __VA_ARGS__ } } }

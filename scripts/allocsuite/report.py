@@ -5,8 +5,11 @@ JUnit file, summary.md, and the table on the terminal."""
 from __future__ import annotations
 
 import dataclasses
+import importlib
+import io
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -69,6 +72,56 @@ def kunit_parse(kunit_py: Path, ktap: Path, json_out: Path, text_out: Path) -> O
         return json.loads(json_out.read_text())
     except (OSError, ValueError):
         return None
+
+
+def _kunit_modules(kunit_py: Path) -> tuple[Any, Any]:
+    """kunit.py's own parser and printer modules, from its tree."""
+    where = str(kunit_py.parent)
+    if where not in sys.path:
+        sys.path.insert(0, where)
+    return importlib.import_module('kunit_parser'), importlib.import_module('kunit_printer')
+
+
+_PARSE_ERROR = re.compile(r'\[ERROR\] Test: (.*?): (.*)$')
+
+
+def group_problems(kunit_py: Path, tier: str, lines: list[str],
+                   programs: bool = False) -> list[str]:
+    """What kunit.py's JSON leaves out: parse errors (a plan count that
+    does not match, a missing result line...) and groups whose own result
+    is not ok although no test in them failed. With @programs, the
+    groups right under the tier are programs whose result line the runner
+    wrote from their exit status, judged by ktap.program_problems()."""
+    parser, printer = _kunit_modules(kunit_py)
+    said = io.StringIO()
+    saved = parser.stdout
+    parser.stdout = printer.Printer(said)
+    try:
+        top = parser.parse_run_tests(lines)
+    finally:
+        parser.stdout = saved
+    problems = [f'kunit.py parse, tier {tier}: {m.group(1) or "(document)"}: {m.group(2)}'
+                for m in map(_PARSE_ERROR.search, said.getvalue().splitlines()) if m]
+    ok = (parser.TestStatus.SUCCESS, parser.TestStatus.SKIPPED)
+
+    def failing_leaf(test: Any) -> bool:
+        if not test.subtests:
+            return test.status not in ok
+        return any(failing_leaf(sub) for sub in test.subtests)
+
+    def walk(test: Any, path: list[str], depth: int) -> None:
+        for sub in test.subtests:
+            if not sub.subtests:
+                continue
+            here = path + [sub.name]
+            if sub.status not in ok and not failing_leaf(sub) and \
+                    not (programs and depth == 0):
+                problems.append(f'{tier} {".".join(here)}: the group\'s own result is '
+                                f'{sub.status.name} though none of its tests failed')
+            walk(sub, here, depth + 1)
+
+    walk(top, [], 0)
+    return problems
 
 
 def leaves(tier: str, group: JsonObj, path: Optional[list[str]] = None) -> Iterator[Leaf]:

@@ -125,9 +125,13 @@ if [ -w "$KMEMLEAK" ]; then
 	say "end leakcheck/kmemleak exit=0 ms=0"
 fi
 
-modules=$(awk '$1 == "alloc_kunit" || $1 == "alloc_torture" || $1 == "uaccess_probe" {
-	print $1 }' /proc/modules | tr '\n' ' ')
-say "test modules loaded after the plan: ${modules:-none}"
+# A module that could not be unloaded fails the run (the runner reads this).
+if modules=$(awk '$1 == "alloc_kunit" || $1 == "alloc_torture" || $1 == "uaccess_probe" {
+	printf "%s ", $1 }' /proc/modules); then
+	say "test modules loaded after the plan: ${modules:-none}"
+else
+	say "error: cannot read /proc/modules to check that every test module was unloaded"
+fi
 
 say "all done"
 # Stop the reader once it has saved the last marker (bounded: 10 s).

@@ -45,7 +45,8 @@ def skip_reason(output: list[str]) -> str:
             return m.group(1).strip()
     for line in reversed(output):
         text = line.strip()
-        if text.startswith('#') and not _SUMMARY.match(text) and text.lstrip('#').strip():
+        if text.startswith('#') and not _SUMMARY.match(text) and not _SKIP.search(text) \
+                and text.lstrip('#').strip():
             return text.lstrip('#').strip()
     return ''
 

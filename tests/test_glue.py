@@ -74,6 +74,12 @@ def in_case(*lines: str):
     return lambda text: text.replace(IN_CASE, IN_CASE + ''.join(f'{ln}\n' for ln in lines), 1)
 
 
+def exits(status: str):
+    """An edit of clean.log: uaccess_test exits with @status."""
+    return lambda text: text.replace('end kselftest/uaccess_test exit=0',
+                                     f'end kselftest/uaccess_test exit={status}')
+
+
 def kunit_py() -> Path | None:
     """kunit.py of the default tree, if it is there."""
     try:
@@ -167,8 +173,8 @@ class ConsoleTest(unittest.TestCase):
 
     def test_window_too_few(self):
         con = self.window(BEGIN.format('might_sleep', 2), MIGHT_SLEEP, END)
-        self.assertIn('(kind=might_sleep count=2): 1 might_sleep report came',
-                      con.window_problems[0])
+        self.assertEqual('expected-report window (kind=might_sleep count=2) at console line 3 '
+                         'during kunit/m: 1 might_sleep report came', con.window_problems[0])
 
     def test_window_closed_by_result_line(self):
         con = self.window(BEGIN.format('might_sleep', 1), MIGHT_SLEEP,
@@ -394,16 +400,14 @@ class ResultsTest(unittest.TestCase):
         self.assertIn('WARNING at console line', summary)
 
     def test_exit_status_after_passing_results_fails(self):
-        def edit(text):
-            return text.replace('end kselftest/uaccess_test exit=0', 'end kselftest/uaccess_test exit=1')
-        _, verdict, tiers, problems = self.judge('clean.log', edit=edit)
+        _, verdict, tiers, problems = self.judge('clean.log', edit=exits('1'))
         self.assertFalse(verdict)
         self.assertEqual((2, 0, 0), tiers['kselftest'].counts())
         self.assertEqual(['kselftest/uaccess_test exited with status 1'], problems)
 
     def test_exit_4_needs_a_reason(self):
         def no_reason(text):
-            text = text.replace('end kselftest/uaccess_test exit=0', 'end kselftest/uaccess_test exit=4')
+            text = exits('4')(text)
             return text[:text.index('TAP version 13\n1..2')] + 'TAP version 13\n1..0\n' + \
                 text[text.index('allocsuite: end kselftest'):]
         _, verdict, _, problems = self.judge('clean.log', edit=no_reason)
@@ -412,7 +416,8 @@ class ResultsTest(unittest.TestCase):
                             in p for p in problems), problems)
 
         def reason(text):
-            return no_reason(text).replace('1..0\n', '1..0 # SKIP /dev/uaccess_probe: no such file\n')
+            return no_reason(text).replace('1..0\n',
+                                           '1..0 # SKIP /dev/uaccess_probe: no such file\n')
         out, _, tiers, problems = self.judge('clean.log', edit=reason)
         self.assertFalse(any('exited' in p for p in problems), problems)
         self.assertIn('ok 1 uaccess_test # SKIP /dev/uaccess_probe: no such file',
@@ -431,7 +436,8 @@ class ResultsTest(unittest.TestCase):
     def test_group_result_and_parse_errors_count(self):
         # A suite whose own result is not ok, all its cases passing.
         _, verdict, _, problems = self.judge(
-            'clean.log', edit=lambda t: t.replace('\nok 1 alloc_kmalloc', '\nnot ok 1 alloc_kmalloc'))
+            'clean.log', edit=lambda t: t.replace('\nok 1 alloc_kmalloc',
+                                                  '\nnot ok 1 alloc_kmalloc'))
         self.assertFalse(verdict)
         self.assertEqual(["kunit alloc_kmalloc: the group's own result is FAILURE though none "
                           'of its tests failed'], problems)
@@ -481,7 +487,8 @@ class ResultsTest(unittest.TestCase):
 
     def test_window_with_too_few_fails(self):
         self.assert_window_fails(in_case(BEGIN.format('might_sleep', 1), END),
-                                 '(kind=might_sleep count=1): 0 might_sleep reports came')
+                                 '(kind=might_sleep count=1) at console line 84 during '
+                                 'kunit/alloc_kunit: 0 might_sleep reports came')
 
     def test_window_never_closed_fails(self):
         # A window left open lets nothing through: not the reports of

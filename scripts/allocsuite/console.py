@@ -90,8 +90,9 @@ class Window:
     seen: int = 0                    # reports of @kind in it
     others: list[str] = dataclasses.field(default_factory=list)
 
-    def place(self) -> str:
-        return f'at line {self.line_no}' + (f' during {self.where}' if self.where else '')
+    def place(self, unit: str) -> str:
+        """Where the window opened, for a problem line."""
+        return f'at {unit} {self.line_no}' + (f' during {self.where}' if self.where else '')
 
 
 class WindowTracker:
@@ -108,8 +109,8 @@ class WindowTracker:
     window with other reports, more or fewer than N, or markers without
     kind and count. Problems collect in @problems."""
 
-    def __init__(self, source: str = 'console') -> None:
-        self.source = source
+    def __init__(self, unit: str = 'console line') -> None:
+        self.unit = unit                 # what the numbers fed count
         self.open: Optional[Window] = None
         self.problems: list[str] = []
 
@@ -127,8 +128,8 @@ class WindowTracker:
         if win.others:
             wrong.append('other reports came: ' + ', '.join(win.others))
         if wrong:
-            self.problems.append(f'expected-report window {win.place()} of the {self.source} '
-                                 f'(kind={marker} count={win.count}): ' + '; '.join(wrong))
+            self.problems.append(f'expected-report window (kind={marker} count={win.count}) '
+                                 f'{win.place(self.unit)}: ' + '; '.join(wrong))
 
     def feed(self, line_no: int, line: str, where: str) -> Optional[bool]:
         """Take one line (prefix stripped; @line_no 1-based) printed while
@@ -136,8 +137,8 @@ class WindowTracker:
         whether it was expected; otherwise None."""
         if line.startswith(_EXPECT_BEGIN):
             if self.open is not None:
-                self._close(f'still open when another window opened at line {line_no} '
-                            '(windows never nest)')
+                self._close(f'still open when another window opened at {self.unit} '
+                            f'{line_no} (windows never nest)')
             args = line[len(_EXPECT_BEGIN):].strip()
             m = _WINDOW_ARGS.match(args)
             kind = MARKER_KINDS.get(m.group(1)) if m else None
@@ -148,23 +149,23 @@ class WindowTracker:
                 what = ('expected-report window without kind/count' if not args else
                         f'expected-report window with an invalid "{args}"')
                 self.problems.append(
-                    f'{what} {self.open.place()} of the {self.source}: the marker must say '
+                    f'{what} {self.open.place(self.unit)}: the marker must say '
                     f'"kind=<KIND> count=<N>", KIND one of {", ".join(MARKER_KINDS)}, N >= 1')
             return None
         if line.startswith(_EXPECT_END):
             if self.open is None:
-                self.problems.append(f'expected-report end at line {line_no} of the '
-                                     f'{self.source} without a begin'
-                                     + (f' during {where}' if where else ''))
+                self.problems.append(f'expected-report end at {self.unit} {line_no} without '
+                                     'a begin' + (f' during {where}' if where else ''))
             self._close()
             return None
         if self.open is not None:
             m = _RESULT.match(line)
             if m:
                 self._close(f'still open at the result line of {m.group(3)} '
-                            f'(line {line_no})')
+                            f'({self.unit} {line_no})')
             elif _END.match(line) or line.startswith(_ALL_DONE):
-                self._close(f'still open at the end of {where or "the plan"} (line {line_no})')
+                self._close(f'still open at the end of {where or "the plan"} '
+                            f'({self.unit} {line_no})')
         kind = report_kind(line)
         if kind is None:
             return None
@@ -421,7 +422,7 @@ def cross_check(con: Console, records: list[Record]) -> list[str]:
     console_where = {(s.kind, s.text): s for s in con.splats}
     in_kmsg: collections.Counter[tuple[str, str]] = collections.Counter()
     kmsg_where: dict[tuple[str, str], tuple[int, bool]] = {}
-    windows = WindowTracker('ring buffer')
+    windows = WindowTracker('kmsg.log record')
     done = False
     for rec in records:
         for line in rec.text.split('\n'):

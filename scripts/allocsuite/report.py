@@ -92,7 +92,11 @@ def group_problems(kunit_py: Path, tier: str, lines: list[str],
     is not ok although no test in them failed. With @programs, the
     groups right under the tier are programs whose result line the runner
     wrote from their exit status, judged by ktap.program_problems()."""
-    parser, printer = _kunit_modules(kunit_py)
+    try:
+        parser, printer = _kunit_modules(kunit_py)
+    except ImportError as e:
+        return [f'cannot read the group results of tier {tier}: {kunit_py.parent} has no '
+                f'usable kunit_parser ({e})']
     said = io.StringIO()
     saved = parser.stdout
     parser.stdout = printer.Printer(said)
@@ -246,8 +250,8 @@ def summary(run_id: str, verdict: bool, info: list[tuple[str, str]], tiers: list
         out += [f'- {tier}: `{test}`: {reason}' for tier, (test, _, reason) in xfail]
     if xpass:
         out += ['', '## Unexpected passes', '',
-                'A known deviation did not show: the kernel may have fixed it, so the '
-                'expectation should be revisited.', '']
+                'A known deviation did not show: the kernel now keeps the contract. This '
+                'fails the run; the deviation entry can go.', '']
         out += [f'- {tier}: `{test}`: {reason}' for tier, (test, _, reason) in xpass]
     out += ['', '## Kernel reports', '']
     if splats:

@@ -185,6 +185,15 @@ class ConsoleTest(unittest.TestCase):
         # The end marker then closes nothing.
         self.assertIn('without a begin', con.window_problems[1])
 
+    def test_late_result_line_of_a_program_is_no_closer(self):
+        # The previous test's result comes through the init's pipe, after
+        # the marker the next test wrote to /dev/kmsg itself.
+        con = console.parse('allocsuite: begin kselftest/t\n' + BEGIN.format('might_sleep', 1)
+                            + '\nok 1 a.first\n' + MIGHT_SLEEP + '\n' + END
+                            + '\nok 2 a.second\nallocsuite: end kselftest/t exit=0 ms=1\n')
+        self.assertEqual([], con.window_problems)
+        self.assertEqual([True], [s.expected for s in con.splats])
+
     def test_window_never_closed(self):
         con = self.window(BEGIN.format('might_sleep', 1), MIGHT_SLEEP, WARNING)
         self.assertEqual([True, False], [s.expected for s in con.splats])

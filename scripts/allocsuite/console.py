@@ -104,10 +104,14 @@ class WindowTracker:
         ... exactly N reports of KIND, nothing else ...
         allocsuite: expected report end
 
-    A window still open at a KTAP result line (the end of the test case),
-    at a program's end marker or at the end of the log fails, as does a
-    window with other reports, more or fewer than N, or markers without
-    kind and count. Problems collect in @problems."""
+    A window still open at a KTAP result line of KUnit (at any depth: the
+    end of the test case), at a program's end marker or at the end of the
+    log fails, as does a window with other reports, more or fewer than N,
+    or markers without kind and count. The result lines of user-space
+    programs reach the kernel log through the init's pipe, after the
+    markers they write to /dev/kmsg themselves, so the previous test's
+    result may come inside a window: only the program's end closes their
+    windows. Problems collect in @problems."""
 
     def __init__(self, unit: str = 'console line') -> None:
         self.unit = unit                 # what the numbers fed count
@@ -159,7 +163,7 @@ class WindowTracker:
             self._close()
             return None
         if self.open is not None:
-            m = _RESULT.match(line)
+            m = _RESULT.match(line) if where.startswith('kunit/') else None
             if m:
                 self._close(f'still open at the result line of {m.group(3)} '
                             f'({self.unit} {line_no})')
@@ -424,6 +428,7 @@ def cross_check(con: Console, records: list[Record]) -> list[str]:
     kmsg_where: dict[tuple[str, str], tuple[int, bool]] = {}
     windows = WindowTracker('kmsg.log record')
     done = False
+    where = ''
     for rec in records:
         for line in rec.text.split('\n'):
             if line.startswith(_ALL_DONE):
@@ -431,7 +436,12 @@ def cross_check(con: Console, records: list[Record]) -> list[str]:
                 break
             if rec.level >= 7:
                 continue
-            expected = windows.feed(rec.seq, line, '')
+            expected = windows.feed(rec.seq, line, where)
+            m = _BEGIN.match(line)
+            if m:
+                where = f'{m.group(1)}/{m.group(2)}'
+            elif _END.match(line):
+                where = ''
             if expected is not None:
                 key = (report_kind(line) or '', line.strip())
                 in_kmsg[key] += 1

@@ -410,7 +410,7 @@ def parse_kmsg(data: bytes) -> tuple[list[Record], list[str]]:
 def _describe(kind: str, text: str, expected: bool) -> str:
     """A report for a problem line: its text only when it was not
     expected, so that an expected report prints no BUG:/WARNING:."""
-    return f'{kind} (expected in window)' if expected else f'{kind}: {text}'
+    return f'{kind} report, expected in its window' if expected else f'{kind} report "{text}"'
 
 
 def cross_check(con: Console, records: list[Record]) -> list[str]:

@@ -115,9 +115,18 @@ else
 	stamp="$default $(cd "$default" && echo .linux-source-*)"
 	if [ "$(cat "$work/tree" 2>/dev/null || true)" != "$stamp" ]; then
 		echo "[negative] making a scratch tree from $default"
+		# The objects of what the last control patched are newer than
+		# the hard links of the new tree: those files get a fresh copy,
+		# so that make rebuilds them without the seeded bug.
+		mapfile -t stale < <(tail -n +2 "$work/applied" 2>/dev/null || true)
 		rm -rf "$work/src" "$work/applied" "$work/tree"
 		mkdir -p "$work/src"
 		cp -al "$default" "$src"
+		for f in "${stale[@]}"; do
+			if [ -e "$default/$f" ]; then
+				cp --remove-destination "$default/$f" "$src/$f"
+			fi
+		done
 		echo "$stamp" > "$work/tree"
 	fi
 	apply_to "$src" "$default" "$work/applied"

@@ -95,6 +95,7 @@ apply_to() {
 		echo "$key"
 		sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "$patch"
 	} > "$state"
+	tail -n +2 "$state" >> "$work/patched"
 }
 
 if [ "$applies" = allocsuite ]; then
@@ -115,10 +116,14 @@ else
 	stamp="$default $(cd "$default" && echo .linux-source-*)"
 	if [ "$(cat "$work/tree" 2>/dev/null || true)" != "$stamp" ]; then
 		echo "[negative] making a scratch tree from $default"
-		# The objects of what the last control patched are newer than
-		# the hard links of the new tree: those files get a fresh copy,
-		# so that make rebuilds them without the seeded bug.
-		mapfile -t stale < <(tail -n +2 "$work/applied" 2>/dev/null || true)
+		# The objects of what earlier controls patched may be newer than
+		# the hard links of the new tree: every file a control ever
+		# patched (as far as this checkout knows) gets a fresh copy, so
+		# that make rebuilds it without the seeded bug.
+		mapfile -t stale < <({ tail -n +2 "$work/applied" 2>/dev/null
+			cat "$work/patched" 2>/dev/null
+			sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "$repo"/tests/negative/*.patch
+		} | sort -u)
 		rm -rf "$work/src" "$work/applied" "$work/tree"
 		mkdir -p "$work/src"
 		cp -al "$default" "$src"

@@ -95,7 +95,6 @@ apply_to() {
 		echo "$key"
 		sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "$patch"
 	} > "$state"
-	tail -n +2 "$state" >> "$work/patched"
 }
 
 if [ "$applies" = allocsuite ]; then
@@ -116,24 +115,20 @@ else
 	stamp="$default $(cd "$default" && echo .linux-source-*)"
 	if [ "$(cat "$work/tree" 2>/dev/null || true)" != "$stamp" ]; then
 		echo "[negative] making a scratch tree from $default"
-		# The objects of what earlier controls patched may be newer than
-		# the hard links of the new tree: every file a control ever
-		# patched (as far as this checkout knows) gets a fresh copy, so
-		# that make rebuilds it without the seeded bug.
-		mapfile -t stale < <({ tail -n +2 "$work/applied" 2>/dev/null
-			cat "$work/patched" 2>/dev/null
-			sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "$repo"/tests/negative/*.patch
-		} | sort -u)
 		rm -rf "$work/src" "$work/applied" "$work/tree"
 		mkdir -p "$work/src"
 		cp -al "$default" "$src"
-		for f in "${stale[@]}"; do
+		# The build may hold objects of files some patch changed: give
+		# those files a new time stamp, so that make rebuilds them.
+		while IFS= read -r f; do
 			if [ -e "$default/$f" ]; then
-				cp --remove-destination "$default/$f" "$src/$f"
+				rm -f "$src/$f"
+				cp "$default/$f" "$src/$f"
 			fi
-		done
+		done < <(sort -u "$work/touched" 2>/dev/null)
 		echo "$stamp" > "$work/tree"
 	fi
+	sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "$patch" >> "$work/touched"
 	apply_to "$src" "$default" "$work/applied"
 	run=(make --no-print-directory -C "$repo" check KDIR="$src" BUILD_DIR="$build")
 fi

@@ -10,6 +10,7 @@ The Makefile is the user interface; this does the work.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import json
 import os
@@ -341,7 +342,10 @@ def main(argv: list[str]) -> int:
             import bench
             return bench.cmd_bench(args, REPO)
         if args.command == 'tree':
-            print(kernel.default_tree())
+            # Only the path on stdout: scripts read it.
+            with contextlib.redirect_stdout(sys.stderr):
+                tree = kernel.default_tree()
+            print(tree)
             return 0
     except UsageError as e:
         die(str(e), 2)

@@ -409,10 +409,13 @@ class ResultsTest(unittest.TestCase):
         self.assertIn('WARNING at console line', summary)
 
     def test_exit_status_after_passing_results_fails(self):
-        _, verdict, tiers, problems = self.judge('clean.log', edit=exits('1'))
+        out, verdict, tiers, problems = self.judge('clean.log', edit=exits('1'))
         self.assertFalse(verdict)
         self.assertEqual((2, 0, 0), tiers['kselftest'].counts())
         self.assertEqual(['kselftest/uaccess_test exited with status 1'], problems)
+        # A CI that reads only junit.xml sees it too.
+        failures = [f.get('message') for f in ET.parse(out / 'junit.xml').getroot().iter('failure')]
+        self.assertEqual(['kselftest/uaccess_test exited with status 1'], failures)
 
     def test_exit_4_needs_a_reason(self):
         def no_reason(text):

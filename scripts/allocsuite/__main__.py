@@ -203,14 +203,15 @@ def write_results(out: Path, run_id: str, con: console.Console,
     tier_results, problems = evaluate(con, plan, out, kunit_py, timed_out, timeout,
                                       filter_glob)
     stray = report.attribute(tier_results, con.splats)
+    beyond_tests = list(problems)     # the kernel reports fail their tests in JUnit
     for splat in con.splats:
         if not splat.expected:
             problems.append(f'kernel report: {splat.describe()}')
     verdict = not problems and all(t.counts()[1] == 0 for t in tier_results)
     (out / 'kunit.json').write_text(json.dumps(report.merged_json(tier_results),
                                                indent=4) + '\n')
-    report.junit(tier_results, stray).write(out / 'junit.xml', encoding='unicode',
-                                            xml_declaration=True)
+    report.junit(tier_results, stray, beyond_tests).write(out / 'junit.xml', encoding='unicode',
+                                                          xml_declaration=True)
     (out / 'summary.md').write_text(report.summary(run_id, verdict, info, tier_results,
                                                    con.splats, problems, timings))
     return verdict, tier_results, problems

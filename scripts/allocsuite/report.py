@@ -151,9 +151,12 @@ def merged_json(tiers: list[Tier]) -> JsonObj:
     return doc
 
 
-def junit(tiers: list[Tier], stray: list[Splat]) -> ET.ElementTree:
+def junit(tiers: list[Tier], stray: list[Splat],
+          problems: Optional[list[str]] = None) -> ET.ElementTree:
     """JUnit XML: a testsuite per tier and suite; kernel reports fail the
-    test they happened in."""
+    test they happened in; what fails the run beyond its tests (an exit
+    status, a window, a lost line: @problems) fails a case of its own in
+    the testsuite "run", so that a CI reading only JUnit sees it too."""
     root = ET.Element('testsuites', name='allocsuite')
     for tier in tiers:
         for suite in tier.suites():
@@ -181,6 +184,12 @@ def junit(tiers: list[Tier], stray: list[Splat]) -> ET.ElementTree:
                                  name=f'report_line_{splat.line_no}')
             ET.SubElement(case, 'failure', message=f'kernel report: {splat.kind}',
                           type='kernel-report').text = splat.describe()
+    if problems:
+        el = ET.SubElement(root, 'testsuite', name='run', tests=str(len(problems)),
+                           failures=str(len(problems)))
+        for n, problem in enumerate(problems, 1):
+            case = ET.SubElement(el, 'testcase', classname='run', name=f'problem_{n}')
+            ET.SubElement(case, 'failure', message=problem, type='run-problem')
     ET.indent(root)
     return ET.ElementTree(root)
 

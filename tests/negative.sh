@@ -187,8 +187,8 @@ done
 # The reason: what the failing test said, in the run's own files.
 run_dir=$(readlink -f "$results/latest" 2>/dev/null || true)
 for m in "${messages[@]}"; do
-	if [ -n "$run_dir" ] && grep -rqF -- "$m" "$run_dir" --include='*.ktap' \
-		--include='*.log' --include='*.md'; then
+	if [ -n "$run_dir" ] && grep -rqF --include='*.ktap' --include='*.log' --include='*.md' \
+		-e "$m" "$run_dir"; then
 		echo "[negative] reason found: $m"
 	else
 		echo "[negative] FAIL: the run does not say \"$m\" (results: ${run_dir:-none})"

@@ -304,7 +304,6 @@ static void pages_test_order_limit(struct kunit *test)
 	unsigned long addr;
 
 	alloc_kunit_rearm_warn_once();
-	alloc_kunit_console_clear();
 	page = alloc_pages(GFP_KERNEL | __GFP_NOWARN, MAX_PAGE_ORDER + 1);
 	addr = __get_free_pages(GFP_KERNEL | __GFP_NOWARN, MAX_PAGE_ORDER + 1);
 	KUNIT_EXPECT_NULL_MSG(test, page,
@@ -317,8 +316,8 @@ static void pages_test_order_limit(struct kunit *test)
 			    MAX_PAGE_ORDER + 1, addr);
 	if (addr)
 		free_pages(addr, MAX_PAGE_ORDER + 1);
-	KUNIT_EXPECT_FALSE_MSG(test, alloc_kunit_console_saw("WARNING:"),
-			       "an order above MAX_PAGE_ORDER with __GFP_NOWARN printed a warning");
+	ALLOC_EXPECT_NO_LINE(test, ALLOC_LINE_WARNING, 0,
+			     "an order above MAX_PAGE_ORDER with __GFP_NOWARN printed a warning");
 }
 
 struct exact_case {
@@ -417,5 +416,6 @@ struct kunit_suite alloc_pages_suite = {
 	.name = "alloc_pages",
 	.suite_init = alloc_pages_suite_init,
 	.suite_exit = alloc_pages_suite_exit,
+	.init = alloc_kunit_console_init,
 	.test_cases = alloc_pages_cases,
 };

@@ -2,21 +2,33 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Run one negative control: apply a seeded-bug patch to a scratch copy of
-# the default kernel tree, run make check on it, and pass only if make
-# check fails for the reason the patch names.
+# the default kernel tree (or of this checkout), run make check on it, and
+# pass only if make check fails for the reason the patch names.
 #
 # usage: tests/negative.sh tests/negative/NAME.patch
 #
 # The patch's header says what must fail, one line per expectation:
-#   Expect-fail: <tier> <test path prefix>
+#   Expect-fail: <tier> <test path prefix>  that test must fail
+#   Expect-message: <text>                  the reason: this text must be in
+#                                           what the run wrote (its KTAP, the
+#                                           programs' logs or the console)
+#   Expect-problem: <text>                  make check must print a
+#                                           "problem:" line with this text
+#   Tier: <tier>[,<tier>...]                the tiers to run (default: those
+#                                           of the Expect-fail lines)
+#   Applies-to: allocsuite                  the patch is to this project's
+#                                           own files (a module, a kselftest),
+#                                           not to the kernel
+# At least one Expect-fail or Expect-problem line is needed.
 #
-# All controls share one scratch tree and one build, kept in the cache:
+# Kernel patches share one scratch tree and one build, kept in the cache:
 # the tree is a hard-linked copy of the default tree (patch replaces the
 # files it changes, so the default tree is never touched); before a patch
 # is applied, the files the previous one changed are restored with a new
 # time stamp, so that make rebuilds just those. Only the first control on
 # a machine builds the whole kernel. Seeded bugs stay out of headers for
-# the same reason.
+# the same reason. Project patches apply to a scratch copy of the checkout,
+# which runs on the default kernel and its build.
 
 set -eu
 
@@ -30,50 +42,93 @@ name=$(basename "$patch" .patch)
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/allocsuite
 default=$(python3 "$repo/scripts/allocsuite" tree)
 work=$cache/negative
-src=$work/src/$(basename "$default")
-build=$work/build/$(basename "$default")-base
+mkdir -p "$work"
 exec 9> "$cache/negative.lock"
 flock 9
 
-mapfile -t expects < <(sed -n 's/^Expect-fail: //p' "$patch")
-[ "${#expects[@]}" -gt 0 ] || { echo "$patch has no Expect-fail: line" >&2; exit 2; }
-
-# The scratch tree belongs to one default tree; a new one starts afresh.
-if [ "$(cat "$work/tree" 2>/dev/null || true)" != "$default" ]; then
-	echo "[negative] making a scratch tree from $default"
-	rm -rf "$work/src" "$work/applied" "$work/tree"
-	mkdir -p "$work/src"
-	cp -al "$default" "$src"
-	echo "$default" > "$work/tree"
+# header FIELD: the values of "FIELD: value" lines before the diff
+header() {
+	sed -n '/^---/q; s/^'"$1"': //p' "$patch"
+}
+mapfile -t expects < <(header Expect-fail)
+mapfile -t messages < <(header Expect-message)
+mapfile -t problems < <(header Expect-problem)
+applies=$(header Applies-to)
+tiers=$(header Tier)
+if [ "${#expects[@]}" -eq 0 ] && [ "${#problems[@]}" -eq 0 ]; then
+	echo "$patch has no Expect-fail: or Expect-problem: line" >&2
+	exit 2
+fi
+case "$applies" in
+''|kernel|allocsuite) ;;
+*) echo "$patch: Applies-to: $applies is unknown; expected allocsuite or kernel" >&2; exit 2 ;;
+esac
+# Only the tiers the patch names: a control proves what catches its bug,
+# and runs in seconds more than the rebuild.
+if [ -z "$tiers" ]; then
+	tiers=$(printf '%s\n' "${expects[@]}" | cut -d' ' -f1 | sort -u | paste -sd, -)
+fi
+if [ -z "$tiers" ]; then
+	echo "$patch: with only Expect-problem lines, say which tiers run with Tier:" >&2
+	exit 2
 fi
 
-key="$name $(sha256sum < "$patch" | cut -d' ' -f1)"
-if [ "$(head -n 1 "$work/applied" 2>/dev/null || true)" != "$key" ]; then
+# apply_to DIR PRISTINE STATE: apply the patch to DIR, a copy of PRISTINE,
+# first restoring the files the previous patch (listed in STATE) changed
+apply_to() {
+	local dir=$1 pristine=$2 state=$3 key
+	key="$name $(sha256sum < "$patch" | cut -d' ' -f1)"
+	[ "$(head -n 1 "$state" 2>/dev/null || true)" != "$key" ] || return 0
 	# Restore what the previous control changed, newer than its objects.
-	if [ -f "$work/applied" ]; then
-		tail -n +2 "$work/applied" | while IFS= read -r f; do
-			rm -f "$src/$f"
-			if [ -e "$default/$f" ]; then
-				cp "$default/$f" "$src/$f"
+	if [ -f "$state" ]; then
+		tail -n +2 "$state" | while IFS= read -r f; do
+			rm -f "$dir/$f"
+			if [ -e "$pristine/$f" ]; then
+				cp "$pristine/$f" "$dir/$f"
 			fi
 		done
 	fi
-	rm -f "$work/applied"
+	rm -f "$state"
 	echo "[negative] applying $name"
-	(cd "$src" && patch -p1 --quiet --no-backup-if-mismatch < "$patch")
+	(cd "$dir" && patch -p1 --quiet --no-backup-if-mismatch < "$patch")
 	{
 		echo "$key"
 		sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "$patch"
-	} > "$work/applied"
+	} > "$state"
+}
+
+if [ "$applies" = allocsuite ]; then
+	# A scratch copy of this checkout as it is, tracked and untracked files.
+	proj=$work/project
+	rm -rf "$proj"
+	mkdir -p "$proj"
+	(cd "$repo" && git ls-files -co --exclude-standard -z | xargs -0 cp --parents -t "$proj")
+	(cd "$proj" && patch -p1 --quiet --no-backup-if-mismatch < "$patch")
+	echo "[negative] applied $name to a copy of the checkout"
+	run=(make --no-print-directory -C "$proj" check)
+else
+	src=$work/src/$(basename "$default")
+	build=$work/build/$(basename "$default")-base
+	# The scratch tree belongs to one extraction of the default tree (its
+	# marker names the package and the compatibility patches); a new one
+	# starts afresh.
+	stamp="$default $(cd "$default" && echo .linux-source-*)"
+	if [ "$(cat "$work/tree" 2>/dev/null || true)" != "$stamp" ]; then
+		echo "[negative] making a scratch tree from $default"
+		rm -rf "$work/src" "$work/applied" "$work/tree"
+		mkdir -p "$work/src"
+		cp -al "$default" "$src"
+		echo "$stamp" > "$work/tree"
+	fi
+	apply_to "$src" "$default" "$work/applied"
+	run=(make --no-print-directory -C "$repo" check KDIR="$src" BUILD_DIR="$build")
 fi
 
-# Only the tiers the patch names: a control proves what catches its bug,
-# and runs in seconds more than the rebuild.
-tiers=$(printf '%s\n' "${expects[@]}" | cut -d' ' -f1 | sort -u | paste -sd, -)
 log=$work/$name.log
+results=$work/results/$name
+rm -rf "$results"
 set +e
-make --no-print-directory -C "$repo" check KDIR="$src" BUILD_DIR="$build" \
-	TIER="$tiers" FILTER= RESULTS="$work/results" > "$log" 2>&1
+"${run[@]}" TIER="$tiers" FILTER= RESULTS="$results" > "$log" 2>&1
 status=$?
 set -e
 echo "[negative] make check with $name exited $status (log: $log)"
@@ -95,6 +150,26 @@ for e in "${expects[@]}"; do
 	else
 		echo "[negative] FAIL: expected $tier $test to fail; make check said:"
 		grep -E '^(failed|problem):' "$log" || tail -20 "$log"
+		ok=0
+	fi
+done
+for p in "${problems[@]}"; do
+	if grep -E '^problem:' "$log" | grep -qF -- "$p"; then
+		echo "[negative] problem reported as expected: $p"
+	else
+		echo "[negative] FAIL: expected a problem line with \"$p\"; make check said:"
+		grep -E '^(failed|problem):' "$log" || tail -20 "$log"
+		ok=0
+	fi
+done
+# The reason: what the failing test said, in the run's own files.
+run_dir=$(readlink -f "$results/latest" 2>/dev/null || true)
+for m in "${messages[@]}"; do
+	if [ -n "$run_dir" ] && grep -rqF -- "$m" "$run_dir" --include='*.ktap' \
+		--include='*.log' --include='*.md'; then
+		echo "[negative] reason found: $m"
+	else
+		echo "[negative] FAIL: the run does not say \"$m\" (results: ${run_dir:-none})"
 		ok=0
 	fi
 done

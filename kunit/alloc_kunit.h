@@ -68,7 +68,7 @@ int *alloc_kunit_slab_errors(struct kunit *test);
 										\
 	KUNIT_EXPECT_FALSE_MSG(__test, alloc_kunit_console_overflowed(),	\
 			       "console capture overflowed: no negative check possible");	\
-	KUNIT_EXPECT_EQ_MSG(__test, __n, 0, fmt ": %u line(s), last \"%s\"",	\
+	KUNIT_EXPECT_EQ_MSG(__test, __n, 0, fmt ": %u report(s), the last: \"%s\"", \
 			    ##__VA_ARGS__, __n,					\
 			    alloc_kunit_console_last(__line, __last, sizeof(__last))); \
 } while (0)

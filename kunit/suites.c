@@ -67,17 +67,27 @@ static struct {
 static int console_users;
 static DEFINE_MUTEX(console_users_lock);
 
-/* Count and keep a record that is a line of interest; ignore the rest. */
+/*
+ * Count and keep a record that is a line of interest; ignore the rest.
+ * What is kept is the text after the needle (where the report points):
+ * quoted in a failure message, a whole "BUG: ..." line would read as a
+ * report of its own to the runner and to CI log scanners.
+ */
 static void probe_console(void *ignore, const char *buf, size_t len)
 {
+	const char *hit = NULL;
 	unsigned long flags;
+	size_t skip;
 	int k;
 
-	for (k = 0; k < ALLOC_NR_LINES; k++)
-		if (strnstr(buf, line_needles[k], len))
+	for (k = 0; k < ALLOC_NR_LINES; k++) {
+		hit = strnstr(buf, line_needles[k], len);
+		if (hit)
 			break;
-	if (k == ALLOC_NR_LINES)
+	}
+	if (!hit)
 		return;
+	skip = hit - buf + strlen(line_needles[k]);
 
 	spin_lock_irqsave(&console_obs.lock, flags);
 	console_obs.count[k]++;
@@ -87,8 +97,8 @@ static void probe_console(void *ignore, const char *buf, size_t len)
 	}
 	if (console_obs.nkept < KEPT_LINES) {
 		/* @buf is not NUL-terminated: strscpy() adds the NUL. */
-		strscpy(console_obs.kept[console_obs.nkept], buf,
-			min(len + 1, sizeof(console_obs.kept[0])));
+		strscpy(console_obs.kept[console_obs.nkept], buf + skip,
+			min(len - skip + 1, sizeof(console_obs.kept[0])));
 		console_obs.kind[console_obs.nkept++] = k;
 	} else {
 		console_obs.overflowed = true;
@@ -187,12 +197,13 @@ bool alloc_kunit_console_overflowed(void)
 }
 
 /**
- * alloc_kunit_console_last() - the last kept line of a kind, for messages
+ * alloc_kunit_console_last() - where the last kept line of a kind points
  * @line: the kind
  * @buf: where to copy it
  * @size: the size of @buf
  *
- * Return: @buf, holding the line or "" when none was kept.
+ * Return: @buf, holding the text after the report's first words (" at
+ * mm/slub.c:4133", "CPU: 0 PID: 1 at ...") or "" when none was kept.
  */
 const char *alloc_kunit_console_last(enum alloc_kunit_line line, char *buf, size_t size)
 {

@@ -9,6 +9,7 @@
 
 #include <kunit/test.h>
 #include <linux/gfp.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 
 /**
@@ -49,6 +50,14 @@ void alloc_kunit_might_sleep_ready(void);
 void alloc_kunit_expect_report_begin(const char *kind, unsigned int count);
 void alloc_kunit_expect_report_end(void);
 int *alloc_kunit_slab_errors(struct kunit *test);
+void alloc_kunit_destroy_empty(struct kunit *test, struct kmem_cache *s, const char *what);
+
+/* Cache flags that let alloc_kunit_destroy_empty() see every slab. */
+#ifdef CONFIG_SLUB_DEBUG
+#define ALLOC_SLAB_TRACKED	SLAB_STORE_USER
+#else
+#define ALLOC_SLAB_TRACKED	0
+#endif
 
 /**
  * ALLOC_EXPECT_NO_LINE() - expect that no @line was printed since @since

@@ -322,6 +322,48 @@ void alloc_kunit_rearm_warn_once(void)
 	call_usermodehelper(argv[0], argv, envp, UMH_WAIT_PROC);
 }
 
+#ifdef CONFIG_SLUB_DEBUG
+/* mm/slab.h, exported for lib/slub_kunit.c: slabs seen (and checked). */
+long validate_slab_cache(struct kmem_cache *s);
+#endif
+
+/**
+ * alloc_kunit_destroy_empty() - destroy a cache that must hold no object
+ * @test: the running test
+ * @s: the cache, created with ALLOC_SLAB_TRACKED among its flags
+ * @what: names the cache in messages
+ *
+ * With SLUB_DEBUG the emptiness is observed, not read from the console:
+ * kmem_cache_shrink() discards the empty slabs, validate_slab_cache()
+ * counts (and checks) those left, which hold objects (SLAB_STORE_USER
+ * puts full slabs on a list too), and the slab_errors resource counts
+ * what SLUB finds at validation and kmem_cache_destroy(). Without
+ * SLUB_DEBUG only the "still has objects" WARNING of
+ * kmem_cache_destroy() is left to count.
+ */
+void alloc_kunit_destroy_empty(struct kunit *test, struct kmem_cache *s, const char *what)
+{
+#ifdef CONFIG_SLUB_DEBUG
+	int *errors = alloc_kunit_slab_errors(test);
+	long slabs;
+
+	kmem_cache_shrink(s);
+	slabs = validate_slab_cache(s);
+	kmem_cache_destroy(s);
+	KUNIT_EXPECT_EQ_MSG(test, slabs, 0,
+			    "%s: %ld slabs still hold objects (validate_slab_cache() after kmem_cache_shrink())",
+			    what, slabs);
+	KUNIT_EXPECT_EQ_MSG(test, *errors, 0, "%s: SLUB counted %d slab errors (slab_errors)",
+			    what, *errors);
+#else
+	unsigned int warnings = alloc_kunit_console_count(ALLOC_LINE_WARNING);
+
+	kmem_cache_destroy(s);
+	ALLOC_EXPECT_NO_LINE(test, ALLOC_LINE_WARNING, warnings,
+			     "%s: kmem_cache_destroy() warned (still has objects)", what);
+#endif
+}
+
 KUNIT_DEFINE_ACTION_WRAPPER(kvfree_action, kvfree, const void *);
 KUNIT_DEFINE_ACTION_WRAPPER(vfree_action, vfree, const void *);
 

@@ -143,11 +143,12 @@ static void pages_test_zeroed(struct kunit *test)
  * them, a loop that frees order-0 pages (free_pages_exact) "loses" up to
  * a pcp high mark, about 2000 pages on a 1 GiB UML, that is still free.
  *
- * Noise, measured on the default UML (1 GiB, the whole module running, 4
- * boots): 40 runs of LEAK_CYCLES cycles for every order 0..10 and both
- * APIs, and for __get_free_page and get_zeroed_page, the count came back
- * exactly to its baseline every time (spread 0 pages; a warm-up cycle
- * first, so that per-cpu refills happen before the baseline). What is
+ * Noise, measured on the default UML (1 GiB, the whole module running,
+ * 7 boots, 3 of them `make check TIER=kunit`): 40 runs of LEAK_CYCLES
+ * cycles for every order 0..10 and both APIs, and for __get_free_page
+ * and get_zeroed_page (6720 measurements), the count came back exactly
+ * to its baseline every time (spread 0 pages; a warm-up cycle first, so
+ * that per-cpu refills happen before the baseline). What is
  * left is other tasks allocating while the loop runs (a slab refill is
  * up to 8 pages, order 3), so the tolerance is two such refills, and a
  * case fails only when LEAK_ATTEMPTS measurements in a row exceed it.

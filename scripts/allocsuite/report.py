@@ -153,10 +153,11 @@ def attribute(tiers: list[Tier], splats: list[Splat]) -> list[Splat]:
 
 def table(tiers: list[Tier]) -> list[str]:
     """The terminal table: one row per tier."""
-    rows = [f'{"tier":<10} {"passed":>6} {"failed":>6} {"skipped":>7} {"time":>8}']
+    width = max([10] + [len(t.name) for t in tiers])
+    rows = [f'{"tier":<{width}} {"passed":>6} {"failed":>6} {"skipped":>7} {"time":>8}']
     for tier in tiers:
         passed, failed, skipped = tier.counts()
-        rows.append(f'{tier.name:<10} {passed:>6} {failed:>6} {skipped:>7} '
+        rows.append(f'{tier.name:<{width}} {passed:>6} {failed:>6} {skipped:>7} '
                     f'{tier.seconds:>7.1f}s')
     return rows
 

@@ -41,9 +41,20 @@ patch=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 name=$(basename "$patch" .patch)
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/allocsuite
 default=$(python3 "$repo/scripts/allocsuite" tree)
-work=$cache/negative
+# NEGATIVE_LANE=<n> (make test runs two lanes side by side): lane 0 is
+# $cache/negative, lane n > 0 its own scratch tree, build and lock in
+# $cache/negative-<n>.
+lane=${NEGATIVE_LANE:-0}
+case "$lane" in
+''|*[!0-9]*) echo "NEGATIVE_LANE=$lane is invalid; expected a whole number" >&2; exit 2 ;;
+esac
+if [ "$lane" -eq 0 ]; then
+	work=$cache/negative
+else
+	work=$cache/negative-$lane
+fi
 mkdir -p "$work"
-exec 9> "$cache/negative.lock"
+exec 9> "$work.lock"
 flock 9
 
 # header FIELD: the values of "FIELD: value" lines before the diff

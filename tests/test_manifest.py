@@ -425,6 +425,10 @@ class SecondBootTest(unittest.TestCase):
         text = (test_glue.LOGS / 'clean.log').read_text()
         text += 'WARNING: CPU: 0 PID: 1 at mm/slub.c:1 x+0x1/0x2\n'
         con2 = test_glue.console.parse(text)
+        # Each boot saved its ring buffer; the WARNING came after the plan.
+        (out / 'kmsg.log').write_bytes(
+            test_glue.kmsg_of((test_glue.LOGS / 'clean.log').read_text()))
+        (second / 'kmsg.log').write_bytes(test_glue.kmsg_of(text))
         plan2 = [p for p in test_glue.PLAN if p[0] == 'kunit']
         verdict, tiers, problems = test_glue.runner().write_results(
             out, 'test', con, test_glue.PLAN, kunit_py(), False, 900, '', [], [], None,
@@ -434,7 +438,7 @@ class SecondBootTest(unittest.TestCase):
         self.assertEqual((10, 0, 0), tiers[-1].counts())
         self.assertTrue((second / 'kunit.ktap').exists())
         self.assertFalse(verdict)
-        self.assertEqual(['kernel report: WARNING at console line 126 during shutdown '
+        self.assertEqual(['kernel report: WARNING at console line 127 during shutdown '
                           '(boot init_on_alloc, init_on_alloc/console.log): WARNING: CPU: 0 '
                           'PID: 1 at mm/slub.c:1 x+0x1/0x2'], problems)
         self.assertIn('| kunit@init_on_alloc | alloc_kmalloc | 10 | 0 | 0 |',

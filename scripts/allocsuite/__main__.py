@@ -146,6 +146,7 @@ def evaluate(con: console.Console, plan: list[tuple[str, str, str]], out: Path,
             log = out / tier_name / f'{name}.log'
             text = log.read_text(errors='replace') if log.exists() else ''
             programs.setdefault(tier_name, []).append((name, text.splitlines(), seg.exit))
+            problems += ktap.program_problems(seg.key, seg.exit, text.splitlines())
             tier.deviations += [(f'{name}.{test}', kind, reason)
                                 for test, kind, reason in ktap.deviations(text.splitlines())]
     for tier_name, progs in programs.items():
@@ -169,6 +170,11 @@ def evaluate(con: console.Console, plan: list[tuple[str, str, str]], out: Path,
             continue
         tier.group = group
         tier.leaves = list(report.leaves(name, group))
+        problems += report.group_problems(kunit_py, name, ktap_file.read_text().splitlines(),
+                                          programs=name in programs)
+        problems += [f'unexpected pass: {name} {test}: {reason}: the kernel now keeps the '
+                     'contract, the known deviation entry can go'
+                     for test, kind, reason in tier.deviations if kind == 'XPASS']
         tier.skip_reasons = console.skip_reasons(ktap_file.read_text().splitlines())
         if not tier.leaves:
             problems.append(f'tier {name} reported no test')
@@ -185,6 +191,7 @@ def evaluate(con: console.Console, plan: list[tuple[str, str, str]], out: Path,
         running = con.running()
         where = f' while running {running.key}' if running else ''
         problems.append(f'the kernel died{where} before the plan finished: see console.log')
+    problems += console.log_problems(con, out / 'kmsg.log')
     if expected is not None:
         problems += expected.check(list(tiers.values()), out)
     return list(tiers.values()), problems
@@ -221,14 +228,15 @@ def write_results(out: Path, run_id: str, con: console.Console,
         problems += [f'boot {boot}: {p}' for p in bproblems]
         tier_results += btiers
         splats += bcon.splats
+    beyond_tests = list(problems)     # the kernel reports fail their tests in JUnit
     for splat in splats:
         if not splat.expected:
             problems.append(f'kernel report: {splat.describe()}')
     verdict = not problems and all(t.counts()[1] == 0 for t in tier_results)
     (out / 'kunit.json').write_text(json.dumps(report.merged_json(tier_results),
                                                indent=4) + '\n')
-    report.junit(tier_results, stray).write(out / 'junit.xml', encoding='unicode',
-                                            xml_declaration=True)
+    report.junit(tier_results, stray, beyond_tests).write(out / 'junit.xml', encoding='unicode',
+                                                          xml_declaration=True)
     (out / 'summary.md').write_text(report.summary(run_id, verdict, info, tier_results,
                                                    splats, problems, timings))
     return verdict, tier_results, problems
@@ -343,9 +351,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             if leaf.status not in ('PASS', 'SKIP'):
                 print(f'failed: {tier.name} {leaf.dotted} ({leaf.status})')
         for test, kind, reason in tier.deviations:
-            what = 'known kernel deviation' if kind == 'XFAIL' else \
-                'unexpected pass (a known deviation is gone)'
-            print(f'{what}: {tier.name} {test}: {reason}')
+            if kind == 'XFAIL':  # an XPASS is a problem, printed above
+                print(f'known kernel deviation: {tier.name} {test}: {reason}')
     print(f'{"PASS" if verdict else "FAIL"}: results in {out} (also results/latest)')
     return 0 if verdict else 1
 

@@ -9,6 +9,7 @@
 
 #include <kunit/test.h>
 #include <linux/gfp.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 
 /**
@@ -23,16 +24,64 @@
 
 /*
  * The first line of the report that CONFIG_DEBUG_ATOMIC_SLEEP prints when
- * something that may sleep runs in atomic context.
+ * something that may sleep runs in atomic context (after "BUG: ").
  */
 #define ALLOC_MIGHT_SLEEP_REPORT "sleeping function called from invalid context"
 
+/* Report kinds of an expected-report window, as the runner names them. */
+#define ALLOC_REPORT_MIGHT_SLEEP	"might_sleep"
+#define ALLOC_REPORT_WARNING		"WARNING"
+
+/* The console lines the suites count (the first line of a report). */
+enum alloc_kunit_line {
+	ALLOC_LINE_MIGHT_SLEEP,	/* "BUG: sleeping function called from invalid context" */
+	ALLOC_LINE_WARNING,	/* "WARNING: " */
+	ALLOC_LINE_FAULT,	/* "FAULT_INJECTION: forcing a failure" */
+	ALLOC_NR_LINES
+};
+
 int alloc_kunit_console_start(void);
 void alloc_kunit_console_stop(void);
-void alloc_kunit_console_clear(void);
-bool alloc_kunit_console_saw(const char *needle);
-void alloc_kunit_expect_report_begin(void);
+int alloc_kunit_console_init(struct kunit *test);
+unsigned int alloc_kunit_console_count(enum alloc_kunit_line line);
+bool alloc_kunit_console_overflowed(void);
+const char *alloc_kunit_console_last(enum alloc_kunit_line line, char *buf, size_t size);
+void alloc_kunit_might_sleep_ready(void);
+void alloc_kunit_expect_report_begin(const char *kind, unsigned int count);
 void alloc_kunit_expect_report_end(void);
+int *alloc_kunit_slab_errors(struct kunit *test);
+void alloc_kunit_destroy_empty(struct kunit *test, struct kmem_cache *s, const char *what);
+
+/* Cache flags that let alloc_kunit_destroy_empty() see every slab. */
+#ifdef CONFIG_SLUB_DEBUG
+#define ALLOC_SLAB_TRACKED	SLAB_STORE_USER
+#else
+#define ALLOC_SLAB_TRACKED	0
+#endif
+
+/**
+ * ALLOC_EXPECT_NO_LINE() - expect that no @line was printed since @since
+ * @test: the running test
+ * @line: the enum alloc_kunit_line kind
+ * @since: alloc_kunit_console_count(@line) where the checked code began
+ * @fmt: what must not have happened, printf style
+ *
+ * Fails as well when the capture overflowed in this case: then the check
+ * cannot vouch for what it did not keep.
+ */
+#define ALLOC_EXPECT_NO_LINE(test, line, since, fmt, ...) do {			\
+	struct kunit *__test = (test);						\
+	enum alloc_kunit_line __line = (line);					\
+	unsigned int __n = alloc_kunit_console_count(__line) - (since);	\
+	char __last[160];							\
+										\
+	KUNIT_EXPECT_FALSE_MSG(__test, alloc_kunit_console_overflowed(),	\
+			       "console capture overflowed: no negative check possible");	\
+	KUNIT_EXPECT_EQ_MSG(__test, __n, 0, fmt ": %u report(s), the last: \"%s\"", \
+			    ##__VA_ARGS__, __n,					\
+			    alloc_kunit_console_last(__line, __last, sizeof(__last))); \
+} while (0)
+
 void alloc_kunit_rearm_warn_once(void);
 
 void alloc_kunit_kfree_action(void *p);

@@ -9,11 +9,13 @@
  *
  * Each (context, gfp) pair is a row of a table; the code runs in the
  * context, which it checks it is really in, allocates with all three
- * APIs, frees, and the test reads the console for the report. The last
+ * APIs, frees, and the test counts the reports on the console. The last
  * case is the control: a GFP_KERNEL allocation with preemption off must
  * produce the report, so the absence of one above means something. The
- * report is rate-limited to one per second, which is why that case runs
- * last and only once.
+ * report is rate-limited to one per second: every case first waits out
+ * the second after the last report seen (alloc_kunit_might_sleep_ready(),
+ * which costs nothing on a kernel that keeps the contract), and the
+ * control runs last in the module, so that no check follows it.
  */
 #include <kunit/test.h>
 #include <linux/bottom_half.h>
@@ -191,11 +193,13 @@ static void context_test_atomic_alloc(struct kunit *test)
 {
 	const struct context_case *c = test->param_value;
 	struct ctx_run *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	unsigned int reports;
 	int api;
 
 	KUNIT_ASSERT_NOT_NULL(test, r);
 	r->c = c;
-	alloc_kunit_console_clear();
+	alloc_kunit_might_sleep_ready();
+	reports = alloc_kunit_console_count(ALLOC_LINE_MIGHT_SLEEP);
 	KUNIT_ASSERT_TRUE_MSG(test, run_in_context(r), "%s: the callback never ran",
 			      ctx_names[c->ctx]);
 	KUNIT_EXPECT_TRUE_MSG(test, r->in_context, "the code did not run in %s",
@@ -203,9 +207,9 @@ static void context_test_atomic_alloc(struct kunit *test)
 	for (api = 0; api < NR_APIS; api++)
 		KUNIT_EXPECT_TRUE_MSG(test, r->allocated[api], "%s with %s in %s returned NULL",
 				      api_names[api], c->name, ctx_names[c->ctx]);
-	KUNIT_EXPECT_FALSE_MSG(test, alloc_kunit_console_saw(ALLOC_MIGHT_SLEEP_REPORT),
-			       "%s allocations in %s produced a might_sleep report", c->name,
-			       ctx_names[c->ctx]);
+	ALLOC_EXPECT_NO_LINE(test, ALLOC_LINE_MIGHT_SLEEP, reports,
+			     "%s allocations in %s produced a might_sleep report", c->name,
+			     ctx_names[c->ctx]);
 }
 
 /*
@@ -214,21 +218,21 @@ static void context_test_atomic_alloc(struct kunit *test)
  */
 static void context_test_gfp_kernel_caught(struct kunit *test)
 {
-	bool seen;
+	unsigned int seen;
 	void *p;
 
 	ALLOC_TEST_REQUIRES(test, IS_ENABLED(CONFIG_DEBUG_ATOMIC_SLEEP));
-	alloc_kunit_console_clear();
-	alloc_kunit_expect_report_begin();
+	alloc_kunit_might_sleep_ready();
+	alloc_kunit_expect_report_begin(ALLOC_REPORT_MIGHT_SLEEP, 1);
 	preempt_disable();
 	p = kmalloc(64, GFP_KERNEL);
 	preempt_enable();
 	alloc_kunit_expect_report_end();
 	kfree(p);
-	seen = alloc_kunit_console_saw(ALLOC_MIGHT_SLEEP_REPORT);
-	KUNIT_EXPECT_TRUE_MSG(test, seen,
-			      "kmalloc(GFP_KERNEL) with preemption off printed no \"%s\" report",
-			      ALLOC_MIGHT_SLEEP_REPORT);
+	seen = alloc_kunit_console_count(ALLOC_LINE_MIGHT_SLEEP);
+	KUNIT_EXPECT_EQ_MSG(test, seen, 1,
+			    "kmalloc(GFP_KERNEL) with preemption off printed %u \"%s\" reports, expected 1",
+			    seen, ALLOC_MIGHT_SLEEP_REPORT);
 }
 
 static int alloc_context_suite_init(struct kunit_suite *suite)
@@ -252,7 +256,7 @@ static void alloc_context_suite_exit(struct kunit_suite *suite)
 
 static struct kunit_case alloc_context_cases[] = {
 	KUNIT_CASE_PARAM(context_test_atomic_alloc, context_gen_params),
-	/* Last: its report silences the next second of might_sleep checks. */
+	/* Last (and its suite last): no might_sleep check runs after its report. */
 	KUNIT_CASE(context_test_gfp_kernel_caught),
 	{}
 };
@@ -261,5 +265,6 @@ struct kunit_suite alloc_context_suite = {
 	.name = "alloc_context",
 	.suite_init = alloc_context_suite_init,
 	.suite_exit = alloc_context_suite_exit,
+	.init = alloc_kunit_console_init,
 	.test_cases = alloc_context_cases,
 };

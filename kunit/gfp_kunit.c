@@ -120,8 +120,15 @@ static void seen_disarm(void)
 	WRITE_ONCE(seen.task, NULL);
 }
 
-/* The composition of each flag: its bits and whether it may block. */
-static void gfp_test_composition(struct kunit *test)
+/*
+ * A table of facts, not a behaviour: the bits each flag is made of and
+ * gfpflags_allow_blocking() of it are compile-time constants of
+ * include/linux/gfp_types.h and gfp.h, checked here so that a kernel that
+ * redefines a flag is noticed (and the table documents them). What the
+ * allocator does with each flag is tested by gfp_test_page,
+ * gfp_test_kmalloc and the alloc_context and alloc_fault suites.
+ */
+static void gfp_test_composition_facts(struct kunit *test)
 {
 	const struct gfp_case *c = test->param_value;
 
@@ -331,7 +338,7 @@ static void alloc_gfp_suite_exit(struct kunit_suite *suite)
 }
 
 static struct kunit_case alloc_gfp_cases[] = {
-	KUNIT_CASE_PARAM(gfp_test_composition, gfp_gen_params),
+	KUNIT_CASE_PARAM(gfp_test_composition_facts, gfp_gen_params),
 	KUNIT_CASE_PARAM(gfp_test_page, gfp_gen_params),
 	KUNIT_CASE_PARAM(gfp_test_kmalloc, gfp_gen_params),
 	KUNIT_CASE(gfp_test_get_free_pages_highuser),

@@ -62,13 +62,26 @@ static void kmalloc_size_desc(const struct kmalloc_size_case *c, char *desc)
 
 KUNIT_ARRAY_PARAM(kmalloc_size, kmalloc_size_cases, kmalloc_size_desc);
 
+/* The allocation under test of a zeroing case. */
+typedef void *(*zalloc_fn)(size_t size, gfp_t gfp);
+
+static void *call_kmalloc(size_t size, gfp_t gfp)
+{
+	return kmalloc(size, gfp);
+}
+
+static void *call_kzalloc(size_t size, gfp_t gfp)
+{
+	return kzalloc(size, gfp);
+}
+
 /*
- * Allocate @size bytes with @gfp after dirtying and freeing an object of
- * the same size, and check every requested byte is zero, KZALLOC_ROUNDS
- * times; @what names the call in messages.
+ * Allocate @size bytes with @alloc(@size, @gfp) after dirtying and
+ * freeing an object of the same size, and check every requested byte is
+ * zero, KZALLOC_ROUNDS times; @what names the call in messages.
  */
-static void check_zeroed_after_dirt(struct kunit *test, size_t size, gfp_t gfp,
-				    const char *what)
+static void check_zeroed_after_dirt(struct kunit *test, size_t size, zalloc_fn alloc,
+				    gfp_t gfp, const char *what)
 {
 	int round;
 
@@ -81,7 +94,7 @@ static void check_zeroed_after_dirt(struct kunit *test, size_t size, gfp_t gfp,
 		memset(dirty, DIRT, size);
 		kfree(dirty);
 
-		p = kmalloc(size, gfp);
+		p = alloc(size, gfp);
 		KUNIT_ASSERT_NOT_NULL_MSG(test, p, "%s(%zu) failed", what, size);
 		at = alloc_kunit_first_diff(p, 0, size);
 		KUNIT_EXPECT_EQ_MSG(test, at, size,
@@ -93,11 +106,12 @@ static void check_zeroed_after_dirt(struct kunit *test, size_t size, gfp_t gfp,
 	}
 }
 
+/* kzalloc() itself: the inline that adds __GFP_ZERO is what is tested. */
 static void kzalloc_test_zeroed(struct kunit *test)
 {
 	const struct kmalloc_size_case *c = test->param_value;
 
-	check_zeroed_after_dirt(test, c->size, GFP_KERNEL | __GFP_ZERO, "kzalloc");
+	check_zeroed_after_dirt(test, c->size, call_kzalloc, GFP_KERNEL, "kzalloc");
 }
 
 /* kmalloc(GFP_KERNEL | __GFP_ZERO) spelled out, as drivers do. */
@@ -105,25 +119,26 @@ static void kmalloc_test_gfp_zero(struct kunit *test)
 {
 	const struct kmalloc_size_case *c = test->param_value;
 
-	check_zeroed_after_dirt(test, c->size, GFP_KERNEL | __GFP_ZERO,
+	check_zeroed_after_dirt(test, c->size, call_kmalloc, GFP_KERNEL | __GFP_ZERO,
 				"kmalloc(__GFP_ZERO)");
 }
 
 /*
  * With init_on_alloc (a boot choice: init_on_alloc=1 or
- * CONFIG_INIT_ON_ALLOC_DEFAULT_ON), even a plain kmalloc() is zeroed.
- * Without it the zeroing cases above exercise __GFP_ZERO alone, so both
- * ways are covered by whichever boot runs the suite.
+ * CONFIG_INIT_ON_ALLOC_DEFAULT_ON), even a plain kmalloc() without
+ * __GFP_ZERO is zeroed, at every size, slab-backed and page-backed. The
+ * kunit tier runs a second time in a boot with init_on_alloc=1, where
+ * this case is the one that checks it; every other boot skips it.
  */
 static void kmalloc_test_init_on_alloc(struct kunit *test)
 {
 	int i;
 
 	if (!want_init_on_alloc(GFP_KERNEL))
-		kunit_skip(test, "init_on_alloc is off on this boot (init_on_alloc=1 turns it on)");
+		kunit_skip(test, "boot has init_on_alloc=0");
 	for (i = 0; i < ARRAY_SIZE(kmalloc_size_cases) && test->status == KUNIT_SUCCESS; i++)
-		check_zeroed_after_dirt(test, kmalloc_size_cases[i].size, GFP_KERNEL,
-					"kmalloc with init_on_alloc");
+		check_zeroed_after_dirt(test, kmalloc_size_cases[i].size, call_kmalloc, GFP_KERNEL,
+					"kmalloc(GFP_KERNEL) with init_on_alloc=1");
 }
 
 /*
@@ -201,13 +216,12 @@ static void kmalloc_test_edges(struct kunit *test)
 
 	/* __GFP_NOWARN: the order-limit WARN_ON_ONCE must not fire here. */
 	alloc_kunit_rearm_warn_once();
-	alloc_kunit_console_clear();
 	p = kmalloc(KMALLOC_MAX_SIZE + 1, GFP_KERNEL | __GFP_NOWARN);
 	KUNIT_EXPECT_NULL_MSG(test, p, "kmalloc(KMALLOC_MAX_SIZE + 1 = %lu) = %p, expected NULL",
 			      KMALLOC_MAX_SIZE + 1, p);
 	kfree(p);
-	KUNIT_EXPECT_FALSE_MSG(test, alloc_kunit_console_saw("WARNING:"),
-			       "kmalloc(KMALLOC_MAX_SIZE + 1, __GFP_NOWARN) printed a warning");
+	ALLOC_EXPECT_NO_LINE(test, ALLOC_LINE_WARNING, 0,
+			     "kmalloc(KMALLOC_MAX_SIZE + 1, __GFP_NOWARN) printed a warning");
 }
 
 static void kcalloc_test_zeroed(struct kunit *test)
@@ -632,5 +646,6 @@ struct kunit_suite alloc_kmalloc_suite = {
 	.name = "alloc_kmalloc",
 	.suite_init = alloc_kmalloc_suite_init,
 	.suite_exit = alloc_kmalloc_suite_exit,
+	.init = alloc_kunit_console_init,
 	.test_cases = alloc_kmalloc_cases,
 };

@@ -5,15 +5,30 @@
  * they share.
  *
  * What the kernel prints is observed as mm/kfence/kfence_test.c does it: a
- * probe on the console tracepoint copies every printk record into a locked
- * buffer, which a test clears before the code under test runs and searches
- * afterwards. The probe runs in the printing context, IRQs included.
+ * probe on the console tracepoint, running in the printing context (IRQs
+ * included), looks at every printk record and keeps only the lines that
+ * matter, the first line of each report a suite checks for: it counts
+ * them by kind and keeps the first few for failure messages. Every case
+ * starts from zero (the suites' .init); a case that checks twice reads
+ * the count before and after. A negative check ("no WARNING was printed")
+ * also fails when more lines of interest came than could be kept, so it
+ * can never pass on a capture that was full.
+ *
+ * The might_sleep report is rate-limited to one per second
+ * (__might_resched()'s prev_jiffy), which would blind a check that runs
+ * within a second of another report; the probe remembers when it last
+ * saw one, and alloc_kunit_might_sleep_ready() waits the rest of that
+ * second out.
  */
+#include <kunit/resource.h>
 #include <kunit/test.h>
+#include <linux/delay.h>
 #include <linux/gfp.h>
+#include <linux/jiffies.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/printk.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
@@ -24,13 +39,26 @@
 
 #include "alloc_kunit.h"
 
-/* Enough for the first lines of a few reports; the rest is dropped. */
-#define CONSOLE_BUF_SIZE	8192
+/* How many lines of interest a case keeps, and how much of each. */
+#define KEPT_LINES	8
+#define KEPT_LINE_LEN	160
+
+/* The first line of each watched report, as the runner matches it. */
+static const char * const line_needles[ALLOC_NR_LINES] = {
+	[ALLOC_LINE_MIGHT_SLEEP] = "BUG: " ALLOC_MIGHT_SLEEP_REPORT,
+	[ALLOC_LINE_WARNING] = "WARNING: ",
+	[ALLOC_LINE_FAULT] = "FAULT_INJECTION: forcing a failure",
+};
 
 static struct {
-	spinlock_t lock;	/* guards len and buf, also against IRQs */
-	size_t len;
-	char buf[CONSOLE_BUF_SIZE];
+	spinlock_t lock;	/* guards everything below, also against IRQs */
+	unsigned int count[ALLOC_NR_LINES];
+	unsigned int nkept;
+	bool overflowed;	/* a line of interest came with no slot left */
+	enum alloc_kunit_line kind[KEPT_LINES];
+	char kept[KEPT_LINES][KEPT_LINE_LEN];
+	bool might_sleep_seen;	/* not reset: the rate limit outlives a case */
+	unsigned long might_sleep_jiffies;
 } console_obs = {
 	.lock = __SPIN_LOCK_UNLOCKED(console_obs.lock),
 };
@@ -39,20 +67,41 @@ static struct {
 static int console_users;
 static DEFINE_MUTEX(console_users_lock);
 
-/* Append one printk record, one line per record, while there is room. */
+/*
+ * Count and keep a record that is a line of interest; ignore the rest.
+ * What is kept is the text after the needle (where the report points):
+ * quoted in a failure message, a whole "BUG: ..." line would read as a
+ * report of its own to the runner and to CI log scanners.
+ */
 static void probe_console(void *ignore, const char *buf, size_t len)
 {
+	const char *hit = NULL;
 	unsigned long flags;
-	size_t room;
+	size_t skip;
+	int k;
+
+	for (k = 0; k < ALLOC_NR_LINES; k++) {
+		hit = strnstr(buf, line_needles[k], len);
+		if (hit)
+			break;
+	}
+	if (!hit)
+		return;
+	skip = hit - buf + strlen(line_needles[k]);
 
 	spin_lock_irqsave(&console_obs.lock, flags);
-	room = CONSOLE_BUF_SIZE - 1 - console_obs.len;
-	if (room > 1) {
-		len = min(len, room - 1);
-		memcpy(console_obs.buf + console_obs.len, buf, len);
-		console_obs.len += len;
-		console_obs.buf[console_obs.len++] = '\n';
-		console_obs.buf[console_obs.len] = '\0';
+	console_obs.count[k]++;
+	if (k == ALLOC_LINE_MIGHT_SLEEP) {
+		console_obs.might_sleep_seen = true;
+		console_obs.might_sleep_jiffies = jiffies;
+	}
+	if (console_obs.nkept < KEPT_LINES) {
+		/* @buf is not NUL-terminated: strscpy() adds the NUL. */
+		strscpy(console_obs.kept[console_obs.nkept], buf + skip,
+			min(len - skip + 1, sizeof(console_obs.kept[0])));
+		console_obs.kind[console_obs.nkept++] = k;
+	} else {
+		console_obs.overflowed = true;
 	}
 	spin_unlock_irqrestore(&console_obs.lock, flags);
 }
@@ -93,46 +142,118 @@ void alloc_kunit_console_stop(void)
 }
 
 /**
- * alloc_kunit_console_clear() - forget what the console printed so far
+ * alloc_kunit_console_init() - forget what the console printed so far
+ * @test: the case about to run
+ *
+ * The .init of every suite that observes the console.
+ *
+ * Return: 0.
  */
-void alloc_kunit_console_clear(void)
+int alloc_kunit_console_init(struct kunit *test)
 {
 	unsigned long flags;
 
 	spin_lock_irqsave(&console_obs.lock, flags);
-	console_obs.len = 0;
-	console_obs.buf[0] = '\0';
+	memset(console_obs.count, 0, sizeof(console_obs.count));
+	console_obs.nkept = 0;
+	console_obs.overflowed = false;
 	spin_unlock_irqrestore(&console_obs.lock, flags);
+	return 0;
 }
 
 /**
- * alloc_kunit_console_saw() - did the console print @needle since the clear
- * @needle: a substring of one printk record
+ * alloc_kunit_console_count() - lines of a kind printed in this case
+ * @line: the kind
  *
- * Return: true when a record printed since alloc_kunit_console_clear()
- * contains @needle.
+ * Return: how many records of @line the console printed since the case
+ * began.
  */
-bool alloc_kunit_console_saw(const char *needle)
+unsigned int alloc_kunit_console_count(enum alloc_kunit_line line)
 {
 	unsigned long flags;
+	unsigned int n;
+
+	spin_lock_irqsave(&console_obs.lock, flags);
+	n = console_obs.count[line];
+	spin_unlock_irqrestore(&console_obs.lock, flags);
+	return n;
+}
+
+/**
+ * alloc_kunit_console_overflowed() - did lines of interest go unkept
+ *
+ * Return: true when more lines of interest came in this case than the
+ * capture keeps.
+ */
+bool alloc_kunit_console_overflowed(void)
+{
+	unsigned long flags;
+	bool full;
+
+	spin_lock_irqsave(&console_obs.lock, flags);
+	full = console_obs.overflowed;
+	spin_unlock_irqrestore(&console_obs.lock, flags);
+	return full;
+}
+
+/**
+ * alloc_kunit_console_last() - where the last kept line of a kind points
+ * @line: the kind
+ * @buf: where to copy it
+ * @size: the size of @buf
+ *
+ * Return: @buf, holding the text after the report's first words (" at
+ * mm/slub.c:4133", "CPU: 0 PID: 1 at ...") or "" when none was kept.
+ */
+const char *alloc_kunit_console_last(enum alloc_kunit_line line, char *buf, size_t size)
+{
+	unsigned long flags;
+	unsigned int i;
+
+	buf[0] = '\0';
+	spin_lock_irqsave(&console_obs.lock, flags);
+	for (i = 0; i < console_obs.nkept; i++)
+		if (console_obs.kind[i] == line)
+			strscpy(buf, console_obs.kept[i], size);
+	spin_unlock_irqrestore(&console_obs.lock, flags);
+	return buf;
+}
+
+/**
+ * alloc_kunit_might_sleep_ready() - wait until a might_sleep report can print
+ *
+ * __might_resched() prints at most one report per second. Before code
+ * whose might_sleep report a case checks for (or against), wait out the
+ * second that follows the last report the probe saw.
+ */
+void alloc_kunit_might_sleep_ready(void)
+{
+	unsigned long flags, until;
 	bool seen;
 
 	spin_lock_irqsave(&console_obs.lock, flags);
-	seen = strnstr(console_obs.buf, needle, console_obs.len);
+	seen = console_obs.might_sleep_seen;
+	until = console_obs.might_sleep_jiffies + HZ + 1;
 	spin_unlock_irqrestore(&console_obs.lock, flags);
-	return seen;
+	while (seen && time_before(jiffies, until))
+		schedule_timeout_uninterruptible(until - jiffies);
 }
 
 /**
- * alloc_kunit_expect_report_begin() - the next kernel report is on purpose
+ * alloc_kunit_expect_report_begin() - the next kernel reports are on purpose
+ * @kind: the runner's name of the report kind (ALLOC_REPORT_*)
+ * @count: exactly how many reports of @kind the code until
+ *	alloc_kunit_expect_report_end() provokes, at least 1
  *
- * The runner does not count reports printed between this marker and
- * alloc_kunit_expect_report_end(); the test itself must check that the
- * report it provoked did appear.
+ * The runner fails the run when the window holds a report of another
+ * kind, more or fewer than @count of @kind, or is still open at the
+ * case's result line: close it before anything that can end the case.
+ * The case itself must still check that the report it provoked did
+ * appear.
  */
-void alloc_kunit_expect_report_begin(void)
+void alloc_kunit_expect_report_begin(const char *kind, unsigned int count)
 {
-	pr_info("allocsuite: expected report begin\n");
+	pr_info("allocsuite: expected report begin kind=%s count=%u\n", kind, count);
 }
 
 /**
@@ -141,6 +262,30 @@ void alloc_kunit_expect_report_begin(void)
 void alloc_kunit_expect_report_end(void)
 {
 	pr_info("allocsuite: expected report end\n");
+}
+
+/**
+ * alloc_kunit_slab_errors() - count slab errors instead of reporting them
+ * @test: the running test
+ *
+ * Adds the "slab_errors" named resource that mm/slub.c looks for (as
+ * lib/slub_kunit.c does): until the case ends, every slab error of this
+ * task (objects remaining at kmem_cache_destroy(), a corrupted object) is
+ * counted in the returned int instead of printed. SLUB counts them only
+ * with CONFIG_SLUB_DEBUG.
+ *
+ * Return: the counter, zero for now.
+ */
+int *alloc_kunit_slab_errors(struct kunit *test)
+{
+	struct kunit_resource *res = kunit_kzalloc(test, sizeof(*res), GFP_KERNEL);
+	int *errors = kunit_kzalloc(test, sizeof(*errors), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, res);
+	KUNIT_ASSERT_NOT_NULL(test, errors);
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_named_resource(test, NULL, NULL, res, "slab_errors",
+							  errors));
+	return errors;
 }
 
 /**
@@ -175,6 +320,48 @@ void alloc_kunit_rearm_warn_once(void)
 	envp[0] = "PATH=/usr/sbin:/usr/bin:/sbin:/bin";
 	envp[1] = NULL;
 	call_usermodehelper(argv[0], argv, envp, UMH_WAIT_PROC);
+}
+
+#ifdef CONFIG_SLUB_DEBUG
+/* mm/slab.h, exported for lib/slub_kunit.c: slabs seen (and checked). */
+long validate_slab_cache(struct kmem_cache *s);
+#endif
+
+/**
+ * alloc_kunit_destroy_empty() - destroy a cache that must hold no object
+ * @test: the running test
+ * @s: the cache, created with ALLOC_SLAB_TRACKED among its flags
+ * @what: names the cache in messages
+ *
+ * With SLUB_DEBUG the emptiness is observed, not read from the console:
+ * kmem_cache_shrink() discards the empty slabs, validate_slab_cache()
+ * counts (and checks) those left, which hold objects (SLAB_STORE_USER
+ * puts full slabs on a list too), and the slab_errors resource counts
+ * what SLUB finds at validation and kmem_cache_destroy(). Without
+ * SLUB_DEBUG only the "still has objects" WARNING of
+ * kmem_cache_destroy() is left to count.
+ */
+void alloc_kunit_destroy_empty(struct kunit *test, struct kmem_cache *s, const char *what)
+{
+#ifdef CONFIG_SLUB_DEBUG
+	int *errors = alloc_kunit_slab_errors(test);
+	long slabs;
+
+	kmem_cache_shrink(s);
+	slabs = validate_slab_cache(s);
+	kmem_cache_destroy(s);
+	KUNIT_EXPECT_EQ_MSG(test, slabs, 0,
+			    "%s: %ld slabs still hold objects (validate_slab_cache() after kmem_cache_shrink())",
+			    what, slabs);
+	KUNIT_EXPECT_EQ_MSG(test, *errors, 0, "%s: SLUB counted %d slab errors (slab_errors)",
+			    what, *errors);
+#else
+	unsigned int warnings = alloc_kunit_console_count(ALLOC_LINE_WARNING);
+
+	kmem_cache_destroy(s);
+	ALLOC_EXPECT_NO_LINE(test, ALLOC_LINE_WARNING, warnings,
+			     "%s: kmem_cache_destroy() warned (still has objects)", what);
+#endif
 }
 
 KUNIT_DEFINE_ACTION_WRAPPER(kvfree_action, kvfree, const void *);
@@ -243,9 +430,14 @@ void alloc_kunit_defer_free_pages(struct kunit *test, struct page *page,
 	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, free_pages_action, d));
 }
 
+/*
+ * alloc_context last: its control case provokes the one expected
+ * might_sleep report, which silences the next second of them; nothing
+ * that checks for their absence runs after it.
+ */
 kunit_test_suites(&alloc_kmalloc_suite, &alloc_kmem_cache_suite,
 		  &alloc_pages_suite, &alloc_vmalloc_suite, &alloc_gfp_suite,
-		  &alloc_context_suite, &alloc_fault_suite);
+		  &alloc_fault_suite, &alloc_context_suite);
 
 MODULE_DESCRIPTION("KUnit contracts of the kernel memory allocation APIs");
 MODULE_LICENSE("GPL");

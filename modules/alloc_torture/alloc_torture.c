@@ -547,10 +547,6 @@ static struct at_obj *at_alloc(struct at_worker *w, const struct at_choice *c)
 		if (pressure)
 			gfp |= __GFP_NORETRY;
 	}
-#ifdef AT_SEED_BUG_sleep
-	if (w->kind == AT_TASKLET && w->seq == 100)
-		gfp = GFP_KERNEL;
-#endif
 	/* kmalloc() is the one API that never zeroes. */
 	if (api == AT_KZALLOC)
 		zero = true;
@@ -673,10 +669,6 @@ static struct at_obj *at_alloc(struct at_worker *w, const struct at_choice *c)
 	} else {
 		memset(p, at_fill(obj->seq, obj->owner), size);
 	}
-#ifdef AT_SEED_BUG_pattern
-	if (w->kind == AT_TIMER && size > sizeof(struct at_hdr) && w->seq % 97 == 5)
-		((u8 *)p)[size - 1] ^= 1;
-#endif
 	return obj;
 
 quarantine:
@@ -1062,12 +1054,6 @@ static void at_finish(bool report)
 			for (s = 0; s < pool_size; s++) {
 				if (!w->pool[s])
 					continue;
-#ifdef AT_SEED_BUG_leak
-				if (k == AT_KTHREAD && s == 0) {
-					w->pool[s] = NULL;
-					continue;
-				}
-#endif
 				at_release(w, w->pool[s]);
 				w->pool[s] = NULL;
 			}

@@ -186,6 +186,20 @@ static unsigned int bench_ms;
 module_param(bench_ms, uint, 0444);
 MODULE_PARM_DESC(bench_ms, "At the end, time a process-context kmalloc/kfree loop this long (0..10000, default 0)");
 
+/*
+ * Without pressure or fault injection, every worker must hand out at least
+ * min_rate * duration allocations that succeeded and passed every check,
+ * or its kind fails: a worker whose allocations all fail verifies nothing.
+ * The slowest kind is the timer_list worker, bounded by its callbacks: on
+ * UML (HZ=100) a timer re-armed every jiffy was seen to run 50 times a
+ * second, i.e. about 400 allocations a second at the default batch of 8.
+ * The default is 20 times below that, for a loaded host.
+ */
+#define AT_MIN_RATE_DEFAULT	20
+static unsigned int min_rate = AT_MIN_RATE_DEFAULT;
+module_param(min_rate, uint, 0444);
+MODULE_PARM_DESC(min_rate, "Verified allocations each worker must reach per second of run, without pressure or faults (0..100000, 0 = no minimum, default 20)");
+
 /* struct at_hdr - start of every object large enough to hold it */
 struct at_hdr {
 	u32 magic;
@@ -212,7 +226,9 @@ struct at_obj {
 
 /* struct at_stats - what one worker did; written by that worker only */
 struct at_stats {
-	unsigned long ops;
+	unsigned long ops;		/* attempts, failed ones included */
+	unsigned long verified;		/* succeeded and passed every check */
+	unsigned long verified_min;	/* in a sum: the lowest worker's */
 	unsigned long bytes;
 	unsigned long failures;
 	unsigned long unexpected;
@@ -292,7 +308,8 @@ static bool at_passed;
 static DEFINE_MUTEX(at_finish_lock);
 static bool at_finished;
 static struct delayed_work at_end_work;
-static unsigned int at_setup_step;
+static unsigned int at_setup_step;	/* steps this load went through */
+static unsigned int at_failed_step;	/* the one setup_fail made fail */
 static u32 at_edges[2 * (KMALLOC_SHIFT_HIGH + 3)];
 static unsigned int at_nr_edges;
 
@@ -317,7 +334,16 @@ static bool at_running(void)
 /* Setup step counter: true when this step must fail (setup_fail). */
 static bool at_setup_fault(void)
 {
-	return ++at_setup_step == setup_fail;
+	if (++at_setup_step != setup_fail)
+		return false;
+	at_failed_step = at_setup_step;
+	return true;
+}
+
+/* The minimum of verified allocations per worker; 0 when none applies. */
+static unsigned long at_min_verified(void)
+{
+	return pressure || faults ? 0 : (unsigned long)min_rate * duration;
 }
 
 /* The fill byte of an object: differs between neighbours, never a poison. */
@@ -524,6 +550,7 @@ static void at_release(struct at_worker *w, struct at_obj *obj)
 static struct at_obj *at_alloc(struct at_worker *w, const struct at_choice *c)
 {
 	bool atomic = at_atomic_kind(w->kind);
+	unsigned long errors = w->st.errors;
 	unsigned int pc = preempt_count();
 	bool irqs = irqs_disabled();
 	struct at_obj *obj, *other;
@@ -669,6 +696,9 @@ static struct at_obj *at_alloc(struct at_worker *w, const struct at_choice *c)
 	} else {
 		memset(p, at_fill(obj->seq, obj->owner), size);
 	}
+	/* Handed out and checked: context, zeroing, alignment, no overlap. */
+	if (w->st.errors == errors)
+		w->st.verified++;
 	return obj;
 
 quarantine:
@@ -947,10 +977,13 @@ static void at_kind_stats(enum at_kind kind, struct at_stats *sum)
 	unsigned int i, j;
 
 	memset(sum, 0, sizeof(*sum));
+	sum->verified_min = at_nr[kind] ? ULONG_MAX : 0;
 	for (i = 0; i < at_nr[kind]; i++) {
 		const struct at_stats *st = &at_workers[kind][i].st;
 
 		sum->ops += st->ops;
+		sum->verified += st->verified;
+		sum->verified_min = min(sum->verified_min, st->verified);
 		sum->bytes += st->bytes;
 		sum->failures += st->failures;
 		sum->unexpected += st->unexpected;
@@ -991,7 +1024,9 @@ static const char *at_kind_result(enum at_kind kind, const struct at_stats *st)
 {
 	if (at_skip_reason(kind))
 		return "skip";
-	return st->errors || st->unexpected || !st->ops ? "fail" : "pass";
+	if (st->errors || st->unexpected || !st->verified)
+		return "fail";
+	return st->verified_min < at_min_verified() ? "fail" : "pass";
 }
 
 /* Stop every worker, free everything; with @report, print the KTAP. */
@@ -1085,9 +1120,12 @@ static void at_finish(bool report)
 			res = at_kind_result(k, &st);
 			if (!strcmp(res, "fail"))
 				pass = false;
-			pr_info("# %s: ops %lu bytes %lu failures %lu unexpected %lu errors %lu handoffs %lu/%lu\n",
-				at_kind_name[k], st.ops, st.bytes, st.failures, st.unexpected,
-				st.errors, st.handoffs_out, st.handoffs_in);
+			pr_info("# %s: ops %lu verified %lu bytes %lu failures %lu unexpected %lu errors %lu handoffs %lu/%lu\n",
+				at_kind_name[k], st.ops, st.verified, st.bytes, st.failures,
+				st.unexpected, st.errors, st.handoffs_out, st.handoffs_in);
+			if (!skip)
+				pr_info("# %s: verified allocations per worker: lowest %lu, minimum %lu\n",
+					at_kind_name[k], st.verified_min, at_min_verified());
 			if (skip)
 				pr_info("ok %u %s # SKIP %s\n", ++n, at_kind_name[k], skip);
 			else
@@ -1120,6 +1158,8 @@ static void at_show_kind(struct seq_file *m, enum at_kind k, bool done)
 	at_kind_stats(k, &st);
 	seq_printf(m, "%s_workers: %u\n", name, at_skip_reason(k) ? 0 : at_nr[k]);
 	seq_printf(m, "%s_ops: %lu\n", name, st.ops);
+	seq_printf(m, "%s_verified: %lu\n", name, st.verified);
+	seq_printf(m, "%s_verified_min_worker: %lu\n", name, st.verified_min);
 	seq_printf(m, "%s_bytes: %lu\n", name, st.bytes);
 	seq_printf(m, "%s_failures: %lu\n", name, st.failures);
 	seq_printf(m, "%s_unexpected_failures: %lu\n", name, st.unexpected);
@@ -1162,6 +1202,8 @@ static int at_stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "seed: %lu\n", seed);
 	seq_printf(m, "elapsed_ms: %u\n", jiffies_to_msecs(jiffies - at_start));
 	seq_printf(m, "run_ms: %u\n", jiffies_to_msecs(READ_ONCE(at_end) - at_start));
+	seq_printf(m, "setup_steps: %u\n", at_setup_step);
+	seq_printf(m, "min_verified_per_worker: %lu\n", at_min_verified());
 	seq_printf(m, "live_objects: %ld\n", atomic_long_read(&at_live));
 	seq_printf(m, "quarantined_objects: %ld\n", atomic_long_read(&at_quarantined));
 	for (k = 0; k < AT_NR_KINDS; k++)
@@ -1221,6 +1263,7 @@ static int at_check_params(void)
 		{ "verbose", &verbose, 0, 2 },
 		{ "setup_fail", &setup_fail, 0, 64 },
 		{ "bench_ms", &bench_ms, 0, 10000 },
+		{ "min_rate", &min_rate, 0, 100000 },
 	};
 	unsigned int i, k, total = 0;
 
@@ -1472,7 +1515,11 @@ static int __init at_init(void)
 	return 0;
 
 fail:
-	pr_err("setup step %u failed: unwinding\n", at_setup_step);
+	/* The script checks that the step it asked for is the one that failed. */
+	if (at_failed_step)
+		pr_err("setup step %u failed (setup_fail): unwinding\n", at_failed_step);
+	else
+		pr_err("setup failed at or after step %u: unwinding\n", at_setup_step);
 	/* Nothing was started: kthreads created but never woken are stopped. */
 	for (i = 0; i < at_nr[AT_KTHREAD]; i++)
 		if (at_workers[AT_KTHREAD][i].task)

@@ -14,7 +14,7 @@
 set -eu
 
 case "${1:-}" in
-check) pkgs="build-essential flex bison bc libelf-dev libssl-dev python3 kmod ccache xz-utils perl" ;;
+check) pkgs="build-essential flex bison bc libelf-dev libssl-dev python3 kmod ccache xz-utils perl patch" ;;
 test) pkgs="build-essential flex bison bc libelf-dev libssl-dev python3 kmod ccache xz-utils perl shellcheck patch" ;;
 *) echo "usage: $0 check|test [default-kernel]" >&2; exit 2 ;;
 esac

@@ -109,13 +109,16 @@ if [ "$applies" = allocsuite ]; then
 else
 	src=$work/src/$(basename "$default")
 	build=$work/build/$(basename "$default")-base
-	# The scratch tree belongs to one default tree; a new one starts afresh.
-	if [ "$(cat "$work/tree" 2>/dev/null || true)" != "$default" ]; then
+	# The scratch tree belongs to one extraction of the default tree (its
+	# marker names the package and the compatibility patches); a new one
+	# starts afresh.
+	stamp="$default $(cd "$default" && echo .linux-source-*)"
+	if [ "$(cat "$work/tree" 2>/dev/null || true)" != "$stamp" ]; then
 		echo "[negative] making a scratch tree from $default"
 		rm -rf "$work/src" "$work/applied" "$work/tree"
 		mkdir -p "$work/src"
 		cp -al "$default" "$src"
-		echo "$default" > "$work/tree"
+		echo "$stamp" > "$work/tree"
 	fi
 	apply_to "$src" "$default" "$work/applied"
 	run=(make --no-print-directory -C "$repo" check KDIR="$src" BUILD_DIR="$build")

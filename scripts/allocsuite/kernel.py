@@ -66,16 +66,26 @@ def check_tree(kdir: Path) -> tuple[int, int, int]:
     return version
 
 
+def compat_patches() -> list[Path]:
+    """Fixes the default tree needs to run on this kind of host (not
+    seeded bugs): configs/patches/*.patch, applied at extraction."""
+    return sorted((Path(__file__).resolve().parents[2] / 'configs' / 'patches').glob('*.patch'))
+
+
 def default_tree() -> Path:
-    """Debian's linux-source-6.12, extracted once into the cache."""
+    """Debian's linux-source-6.12, extracted once into the cache, with the
+    compatibility patches of configs/patches applied."""
     if not DEFAULT_TARBALL.is_file():
         raise Failure(f'{DEFAULT_TARBALL} is missing: install {DEFAULT_PACKAGE}')
     pkg = subprocess.run(['dpkg-query', '-W', '-f', '${Version}', DEFAULT_PACKAGE],
                          capture_output=True, text=True, check=False).stdout.strip()
     src_root = cache_root() / 'src'
+    patches = compat_patches()
+    digest = hashlib.sha256(b''.join(p.read_bytes() for p in patches)).hexdigest()[:12]
     # Name the tree after the kernel version and key it to the package
-    # version, so that an upgraded package is extracted anew.
-    marker_name = f'.{DEFAULT_PACKAGE}_{pkg or "unknown"}'
+    # version and the patches, so that an upgraded package or a changed
+    # patch is extracted anew.
+    marker_name = f'.{DEFAULT_PACKAGE}_{pkg or "unknown"}_{digest}'
     for tree in src_root.glob('linux-*'):
         if (tree / marker_name).exists():
             return tree
@@ -89,6 +99,12 @@ def default_tree() -> Path:
     version = tree_version(top)
     if version is None:
         raise Failure(f'{DEFAULT_TARBALL} does not hold a kernel tree')
+    for patch in patches:
+        progress(f'  applying {patch.name}')
+        with open(patch, 'rb') as f:
+            if subprocess.run(['patch', '-p1', '--quiet', '--no-backup-if-mismatch'],
+                              stdin=f, cwd=top, check=False).returncode:
+                raise Failure(f'{patch} does not apply to {DEFAULT_TARBALL}')
     final = src_root / 'linux-{}.{}.{}'.format(*version)
     if final.exists():
         shutil.rmtree(final)

@@ -343,7 +343,12 @@ else
 	floor=$(($(stat wmark_low_pages) + $(stat highatomic_pages)))
 	gap=$(($(stat wmark_low_pages) - $(stat wmark_min_pages)))
 	above=$(($(stat free_pages_min_seen) - floor))
-	near="free pages came down to $(stat free_pages_min_seen), $above above the low watermark $(stat wmark_low_pages) + high-atomic reserve $(stat highatomic_pages) (bound $((2 * gap)), twice low - min)"
+	if [ "$above" -ge 0 ]; then
+		where="$above pages above"
+	else
+		where="$((-above)) pages below"
+	fi
+	near="free pages came down to $(stat free_pages_min_seen), $where the low watermark $(stat wmark_low_pages) + high-atomic reserve $(stat highatomic_pages) (the bound: $((2 * gap)) above, twice low - min)"
 	[ "$above" -le $((2 * gap)) ] || bad="$bad; not near the low watermark: $near"
 	unload || bad="$bad; unload failed or left something behind"
 	echo "# atomic failures under pressure: $(sum failures)"

@@ -338,18 +338,19 @@ else
 	[ "$(stat hog_pages_max)" -gt 0 ] || bad="$bad; the hog took no memory"
 	[ "$(stat hog_pages_held)" -eq 0 ] || bad="$bad; the hog kept $(stat hog_pages_held) pages"
 	# Near: free pages came within two low-min gaps of the low watermark
-	# (over the high-atomic reserve, which GFP_KERNEL cannot use); the hog
-	# aims at one gap above it.
-	floor=$(($(stat wmark_low_pages) + $(stat highatomic_pages)))
-	gap=$(($(stat wmark_low_pages) - $(stat wmark_min_pages)))
-	above=$(($(stat free_pages_min_seen) - floor))
-	if [ "$above" -ge 0 ]; then
-		where="$above pages above"
+	# plus the high-atomic reserve (which GFP_KERNEL cannot use); the hog
+	# aims at one gap above that.
+	free=$(stat free_pages_min_seen)
+	low=$(stat wmark_low_pages)
+	gap=$((low - $(stat wmark_min_pages)))
+	bound=$((low + $(stat highatomic_pages) + 2 * gap))
+	if [ "$free" -ge "$low" ]; then
+		where="$((free - low)) pages above"
 	else
-		where="$((-above)) pages below"
+		where="$((low - free)) pages below"
 	fi
-	near="free pages came down to $(stat free_pages_min_seen), $where the low watermark $(stat wmark_low_pages) + high-atomic reserve $(stat highatomic_pages) (the bound: $((2 * gap)) above, twice low - min)"
-	[ "$above" -le $((2 * gap)) ] || bad="$bad; not near the low watermark: $near"
+	near="free pages came down to $free, $where the low watermark $low (min $(stat wmark_min_pages), high-atomic reserve $(stat highatomic_pages); at most $bound required: low + reserve + 2 x (low - min))"
+	[ "$free" -le "$bound" ] || bad="$bad; not near the low watermark: $near"
 	unload || bad="$bad; unload failed or left something behind"
 	echo "# atomic failures under pressure: $(sum failures)"
 fi

@@ -48,6 +48,7 @@
 #include <linux/rbtree.h>
 #include <linux/sched.h>
 #include <linux/seq_file.h>
+#include <linux/shrinker.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
@@ -314,10 +315,16 @@ static unsigned int at_failed_step;	/* the one setup_fail made fail */
 static u32 at_edges[2 * (KMALLOC_SHIFT_HIGH + 3)];
 static unsigned int at_nr_edges;
 
-/* Pressure hog state, written by the hog only. */
+/* Pressure hog state: the list and counts under at_hog_lock (hog, shrinker). */
+static DEFINE_SPINLOCK(at_hog_lock);
 static LIST_HEAD(at_hog_pages);
 static unsigned long at_hog_held, at_hog_max, at_free_min_seen = ULONG_MAX;
+static atomic_long_t at_hog_shrunk = ATOMIC_LONG_INIT(0);
 static unsigned long at_wmark_low, at_wmark_min, at_highatomic;
+static struct shrinker *at_hog_shrinker;
+#ifndef AT_HAVE_SHRINKER_ALLOC
+static struct shrinker at_hog_shrinker_old;
+#endif
 
 /*
  * Process-context ceiling measured at the end (bench_ms): a tight loop,
@@ -876,16 +883,92 @@ static void at_watermarks(void)
 	}
 }
 
-/* Give back the hog's most recent chunk. */
-static void at_hog_free_one(void)
+/* Give back the hog's most recent chunk: its size in pages, 0 if none. */
+static unsigned long at_hog_free_one(void)
 {
-	struct page *page = list_first_entry(&at_hog_pages, struct page, lru);
-	unsigned int order = page_private(page);
+	struct page *page;
+	unsigned int order;
 
-	list_del(&page->lru);
+	spin_lock(&at_hog_lock);
+	page = list_first_entry_or_null(&at_hog_pages, struct page, lru);
+	if (page) {
+		list_del(&page->lru);
+		at_hog_held -= 1UL << page_private(page);
+	}
+	spin_unlock(&at_hog_lock);
+	if (!page)
+		return 0;
+	order = page_private(page);
 	set_page_private(page, 0);
 	__free_pages(page, order);
-	at_hog_held -= 1UL << order;
+	return 1UL << order;
+}
+
+/* What the hog leaves free at least: low watermark over the high-atomic reserve. */
+static unsigned long at_hog_floor(void)
+{
+	/* Watermark boosts move the watermarks: read them every time. */
+	at_watermarks();
+	return at_highatomic + at_wmark_low;
+}
+
+/*
+ * Reclaim gives the hog's pages back first: a task that enters direct
+ * reclaim (user space faulting a page in, say) while the workers' atomic
+ * allocations or a watermark boost took free memory below min would
+ * otherwise find nothing to reclaim and call the OOM killer before the
+ * hog looks again, a jiffy later.
+ */
+static unsigned long at_hog_count(struct shrinker *shrinker, struct shrink_control *sc)
+{
+	return READ_ONCE(at_hog_held) ?: SHRINK_EMPTY;
+}
+
+static unsigned long at_hog_scan(struct shrinker *shrinker, struct shrink_control *sc)
+{
+	unsigned long freed = 0, n;
+
+	while (freed < sc->nr_to_scan && (n = at_hog_free_one()))
+		freed += n;
+	atomic_long_add(freed, &at_hog_shrunk);
+	return freed ?: SHRINK_STOP;
+}
+
+/* Register the hog's shrinker (shrinker_alloc from 6.7, before it in place). */
+static int at_hog_shrinker_register(void)
+{
+	struct shrinker *s;
+
+#ifdef AT_HAVE_SHRINKER_ALLOC
+	s = shrinker_alloc(0, "alloc_torture-hog");
+	if (!s)
+		return -ENOMEM;
+#else
+	s = &at_hog_shrinker_old;
+#endif
+	s->count_objects = at_hog_count;
+	s->scan_objects = at_hog_scan;
+	s->seeks = DEFAULT_SEEKS;
+#ifdef AT_HAVE_SHRINKER_ALLOC
+	shrinker_register(s);
+#else
+	if (register_shrinker(s, "alloc_torture-hog"))
+		return -ENOMEM;
+#endif
+	at_hog_shrinker = s;
+	return 0;
+}
+
+static void at_hog_shrinker_unregister(void)
+{
+	if (!at_hog_shrinker)
+		return;
+#ifdef AT_HAVE_SHRINKER_ALLOC
+	shrinker_free(at_hog_shrinker);
+#else
+	unregister_shrinker(at_hog_shrinker);
+#endif
+	at_hog_shrinker = NULL;
 }
 
 /*
@@ -894,7 +977,8 @@ static void at_hog_free_one(void)
  * workers' allocations run near their failure paths while GFP_KERNEL
  * callers (user space included) still find pages above min. Lower is
  * not safe on UML: with the hog halfway between min and low, or an
- * eighth of the way, the OOM killer took the script. Checked every jiffy.
+ * eighth of the way, the OOM killer took the script. Checked every jiffy;
+ * in between, reclaim takes the hog's pages through its shrinker.
  */
 static int at_hog_fn(void *data)
 {
@@ -903,9 +987,7 @@ static int at_hog_fn(void *data)
 		unsigned long floor, target;
 		unsigned int n;
 
-		/* Watermark boosts move the watermarks: read them every time. */
-		at_watermarks();
-		floor = at_highatomic + at_wmark_low;
+		floor = at_hog_floor();
 		target = floor + (at_wmark_low - at_wmark_min);
 
 		at_free_min_seen = min(at_free_min_seen, free);
@@ -917,18 +999,20 @@ static int at_hog_fn(void *data)
 			if (!page)
 				break;
 			set_page_private(page, order);
+			spin_lock(&at_hog_lock);
 			list_add(&page->lru, &at_hog_pages);
 			at_hog_held += 1UL << order;
 			at_hog_max = max(at_hog_max, at_hog_held);
+			spin_unlock(&at_hog_lock);
 			free = global_zone_page_state(NR_FREE_PAGES);
 		}
-		while (!list_empty(&at_hog_pages) &&
-		       (!at_running() || global_zone_page_state(NR_FREE_PAGES) < floor))
-			at_hog_free_one();
+		while ((!at_running() || global_zone_page_state(NR_FREE_PAGES) < at_hog_floor()) &&
+		       at_hog_free_one())
+			;
 		schedule_timeout_interruptible(1);
 	}
-	while (!list_empty(&at_hog_pages))
-		at_hog_free_one();
+	while (at_hog_free_one())
+		;
 	return 0;
 }
 
@@ -1081,6 +1165,7 @@ static void at_finish(bool report)
 		kthread_stop(at_hog);
 		at_hog = NULL;
 	}
+	at_hog_shrinker_unregister();
 	/* Everything is stopped: free what is left, in process context. */
 	for (k = 0; k < AT_NR_KINDS; k++) {
 		for (i = 0; i < at_nr[k]; i++) {
@@ -1216,6 +1301,7 @@ static int at_stats_show(struct seq_file *m, void *v)
 		seq_printf(m, "free_pages_min_seen: %lu\n", at_free_min_seen);
 		seq_printf(m, "hog_pages_max: %lu\n", at_hog_max);
 		seq_printf(m, "hog_pages_held: %lu\n", at_hog_held);
+		seq_printf(m, "hog_pages_shrunk: %ld\n", atomic_long_read(&at_hog_shrunk));
 	}
 	if (done && bench_ms) {
 		seq_printf(m, "ceiling_ops: %lu\n", at_ceiling_ops);
@@ -1495,6 +1581,8 @@ static int __init at_init(void)
 		at_free_handles = &at_handles[i];
 	}
 	if (pressure) {
+		if (at_setup_fault() || at_hog_shrinker_register())
+			goto fail;
 		at_hog = at_setup_fault() ? ERR_PTR(-ENOMEM) :
 			kthread_create(at_hog_fn, NULL, "alloc_torture/hog");
 		if (IS_ERR(at_hog)) {
@@ -1528,6 +1616,7 @@ fail:
 	if (at_hog)
 		kthread_stop(at_hog);
 	at_hog = NULL;
+	at_hog_shrinker_unregister();
 	at_teardown();
 	return ret;
 }

@@ -20,6 +20,8 @@ TIMEOUT ?= 600
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 # Where run folders go.
 RESULTS ?= $(CURDIR)/results
+# make soak: how many make check runs, 1 to 1000.
+N ?= 20
 
 PYTHON ?= python3
 RUNNER := $(PYTHON) $(CURDIR)/scripts/allocsuite
@@ -37,6 +39,8 @@ help:
 	@echo '          tests, W=1 builds, make check, and the negative controls'
 	@echo '  bench   allocations per second of each alloc_torture context in a'
 	@echo '          default run, beside a process-context kmalloc/kfree loop'
+	@echo '  soak    N=<runs> (default 20, at most 1000): make check N times in a row,'
+	@echo '          then every test that failed in any run, with how often'
 	@echo '  intree  KDIR=<writable tree>: copy kunit/ into its lib/ with Kconfig and'
 	@echo '          Makefile hooks, and print the kunit.py command that runs it'
 	@echo '  deps    install the Debian packages make check needs (as root),'
@@ -72,6 +76,11 @@ bench:
 	@$(RUNNER) bench --kdir '$(KDIR)' --build-dir '$(BUILD_DIR)' --timeout '$(TIMEOUT)' \
 		--jobs '$(JOBS)' --results '$(RESULTS)'
 
+soak:
+	@$(RUNNER) soak --n '$(N)' --results '$(RESULTS)' -- 'KDIR=$(KDIR)' \
+		'BUILD_DIR=$(BUILD_DIR)' 'CONFIG=$(CONFIG)' 'TIER=$(TIER)' 'FILTER=$(FILTER)' \
+		'TIMEOUT=$(TIMEOUT)' 'JOBS=$(JOBS)'
+
 intree:
 	@bash scripts/intree.sh '$(KDIR)' '$(BUILD_DIR)'
 
@@ -83,4 +92,4 @@ clean:
 	find '$(RESULTS)' -mindepth 1 -maxdepth 1 ! -name README.md ! -name .gitignore \
 		-exec rm -rf {} +
 
-.PHONY: help deps check bench intree test clean
+.PHONY: help deps check bench soak intree test clean

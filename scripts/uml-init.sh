@@ -15,7 +15,13 @@
 #   allocsuite: end <tier>/<name> exit=<status> ms=<milliseconds>
 # Its output goes to <tier>/<name>.log in the results folder and, line by
 # line, to /dev/kmsg, so that a kernel report lands between the lines of
-# the test that caused it.
+# the test that caused it. After the plan the init says which test
+# modules are still loaded:
+#   allocsuite: test modules loaded after the plan: <names or none>
+#
+# The console can lose lines on a busy host, so a reader saves every
+# record of the kernel's ring buffer, from the first one of the boot, to
+# kmsg.log in the results folder, for the runner to cross-check.
 
 PATH=/usr/sbin:/usr/bin:/sbin:/bin
 export PATH
@@ -55,6 +61,28 @@ fi
 
 say "userspace up, kernel $(uname -r)"
 uname -r > "$ALLOCSUITE_OUT/kernel-release"
+
+# One read of /dev/kmsg is one record, "prio,seq,ts,flags;text" plus its
+# continuation lines; a record overwritten before it was read makes the
+# read fail with EPIPE, and the next one is read after the gap, which the
+# runner sees in the sequence numbers. cat would stop at the first EPIPE.
+# Every record is written at once, so SIGTERM loses nothing.
+KMSG_LOG=$ALLOCSUITE_OUT/kmsg.log
+perl -e '
+	use Errno qw(EPIPE EINTR EAGAIN);
+	open(my $in, "<", "/dev/kmsg") or die "allocsuite: open /dev/kmsg: $!\n";
+	open(my $out, ">", $ARGV[0]) or die "allocsuite: open $ARGV[0]: $!\n";
+	$out->autoflush(1);
+	while (1) {
+		my $n = sysread($in, my $rec, 65536);
+		if (!defined $n) {
+			next if $! == EPIPE || $! == EINTR || $! == EAGAIN;
+			die "allocsuite: read /dev/kmsg: $!\n";
+		}
+		last if $n == 0;
+		print $out $rec;
+	}' "$KMSG_LOG" &
+kmsg_reader=$!
 
 # With kmemleak (the debug config), forget what the boot left, so that
 # the scan after the plan reports only what the tests leaked.
@@ -97,5 +125,21 @@ if [ -w "$KMEMLEAK" ]; then
 	say "end leakcheck/kmemleak exit=0 ms=0"
 fi
 
+# A module that could not be unloaded fails the run (the runner reads this).
+if modules=$(awk '$1 == "alloc_kunit" || $1 == "alloc_torture" || $1 == "uaccess_probe" {
+	printf "%s ", $1 }' /proc/modules); then
+	say "test modules loaded after the plan: ${modules:-none}"
+else
+	say "error: cannot read /proc/modules to check that every test module was unloaded"
+fi
+
 say "all done"
+# Stop the reader once it has saved the last marker (bounded: 10 s).
+tries=0
+until grep -q 'allocsuite: all done' "$KMSG_LOG" 2>/dev/null || [ "$tries" -ge 100 ]; do
+	sleep 0.1
+	tries=$((tries + 1))
+done
+kill "$kmsg_reader" 2>/dev/null
+wait "$kmsg_reader" 2>/dev/null
 poweroff

@@ -108,7 +108,9 @@ if [ "$applies" = allocsuite ]; then
 	run=(make --no-print-directory -C "$proj" check)
 else
 	src=$work/src/$(basename "$default")
-	build=$work/build/$(basename "$default")-base
+	# Named like the default tree's build folder, under $work.
+	build=$(python3 "$repo/scripts/allocsuite" build-dir --kdir "$default" --config base \
+		--root "$work/build")
 	# The scratch tree belongs to one extraction of the default tree (its
 	# marker names the package and the compatibility patches); a new one
 	# starts afresh.
@@ -118,8 +120,17 @@ else
 		rm -rf "$work/src" "$work/applied" "$work/tree"
 		mkdir -p "$work/src"
 		cp -al "$default" "$src"
+		# The build may hold objects of files some patch changed: give
+		# those files a new time stamp, so that make rebuilds them.
+		while IFS= read -r f; do
+			if [ -e "$default/$f" ]; then
+				rm -f "$src/$f"
+				cp "$default/$f" "$src/$f"
+			fi
+		done < <(sort -u "$work/touched" 2>/dev/null)
 		echo "$stamp" > "$work/tree"
 	fi
+	sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "$patch" >> "$work/touched"
 	apply_to "$src" "$default" "$work/applied"
 	run=(make --no-print-directory -C "$repo" check KDIR="$src" BUILD_DIR="$build")
 fi

@@ -1,11 +1,15 @@
 # SPDX-License-Identifier: GPL-2.0
-"""Unit tests of the runner's glue on recorded console logs (tests/logs):
-report detection, attribution of reports to tests, hang and crash
-verdicts, and the results it writes."""
+"""Unit tests of the runner's glue on recorded console logs (tests/logs)
+and synthetic edits of them: report detection, attribution of reports to
+tests, expected-report windows, the ring buffer cross-check, exit
+statuses, hang and crash verdicts, and the results it writes."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -20,6 +24,7 @@ sys.path.insert(0, str(REPO / 'scripts' / 'allocsuite'))
 import console  # noqa: E402
 import ktap  # noqa: E402
 import report  # noqa: E402
+import uml  # noqa: E402
 
 LOGS = REPO / 'tests' / 'logs'
 PLAN = [('kunit', 'alloc_kunit', 'insmod alloc_kunit.ko'),
@@ -35,6 +40,44 @@ def runner():
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod
+
+
+def kmsg_of(text: str, first_seq: int = 0) -> bytes:
+    """A kmsg.log as the init's reader saves it, for a console log: one
+    record per line (the comment line of the command line left out),
+    escaped the way /dev/kmsg escapes, with a continuation line now and
+    then."""
+    out = []
+    lines = [console.strip_prefix(raw) for raw in text.splitlines()
+             if not raw.startswith('# /')]
+    for seq, line in enumerate(lines, first_seq):
+        body = ''.join(f'\\x{ord(c):02x}' if ord(c) < 32 or c == '\\' else c
+                       for c in line)
+        out.append(f'4,{seq},{seq * 1000},-;{body}\n')
+        if seq % 10 == 0:
+            out.append(' SUBSYSTEM=test\n')
+    return ''.join(out).encode()
+
+
+# Expected-report windows, as protocol 1 writes them.
+BEGIN = 'allocsuite: expected report begin kind={} count={}'
+END = 'allocsuite: expected report END'.replace('END', 'end')
+MIGHT_SLEEP = 'BUG: sleeping function called from invalid context at include/linux/sched/mm.h:321'
+WARNING = 'WARNING: CPU: 0 PID: 1 at mm/page_alloc.c:4832 f+0x1/0x2'
+# Where a KUnit case provokes its report in clean.log: between two
+# parameters of kzalloc_test_zeroed.
+IN_CASE = '        ok 5 1000\n'
+
+
+def in_case(*lines: str):
+    """An edit of clean.log: @lines inside a KUnit case."""
+    return lambda text: text.replace(IN_CASE, IN_CASE + ''.join(f'{ln}\n' for ln in lines), 1)
+
+
+def exits(status: str):
+    """An edit of clean.log: uaccess_test exits with @status."""
+    return lambda text: text.replace('end kselftest/uaccess_test exit=0',
+                                     f'end kselftest/uaccess_test exit={status}')
 
 
 def kunit_py() -> Path | None:
@@ -96,16 +139,105 @@ class ConsoleTest(unittest.TestCase):
         self.assertEqual(['panic'], [s.kind for s in con.splats])
         self.assertEqual('boot', con.splats[0].where)
 
+    def window(self, *body: str) -> console.Console:
+        """A console with @body inside a KUnit program."""
+        return console.parse('allocsuite: userspace up\nallocsuite: begin kunit/m\n'
+                             + ''.join(f'{line}\n' for line in body)
+                             + 'allocsuite: end kunit/m exit=0 ms=5\n')
+
     def test_expected_report_is_marked(self):
-        text = ('allocsuite: userspace up\nallocsuite: begin kunit/m\n'
-                'allocsuite: expected report begin\n'
-                'BUG: sleeping function called from invalid context at x\n'
-                'allocsuite: expected report end\n'
-                'WARNING: CPU: 0 PID: 1 at y\n'
-                'allocsuite: end kunit/m exit=0 ms=5\n')
-        con = console.parse(text)
+        con = self.window(BEGIN.format('might_sleep', 1), MIGHT_SLEEP, END, WARNING)
         self.assertEqual([(True, 'might_sleep'), (False, 'WARNING')],
                          [(s.expected, s.kind) for s in con.splats])
+        self.assertEqual([], con.window_problems)
+
+    def test_window_counts_exactly(self):
+        con = self.window(BEGIN.format('WARNING', 2), WARNING, WARNING, END)
+        self.assertEqual([True, True], [s.expected for s in con.splats])
+        self.assertEqual([], con.window_problems)
+        con = self.window(BEGIN.format('slab_corruption', 1),
+                          'BUG kmalloc-64 (Tainted: G): Poison overwritten', END)
+        self.assertEqual([], con.window_problems)
+
+    def test_window_wrong_kind(self):
+        con = self.window(BEGIN.format('might_sleep', 1), WARNING, END)
+        self.assertEqual([False], [s.expected for s in con.splats])
+        self.assertEqual(1, len(con.window_problems))
+        self.assertIn('0 might_sleep reports came; other reports came: WARNING',
+                      con.window_problems[0])
+
+    def test_window_too_many(self):
+        con = self.window(BEGIN.format('might_sleep', 1), MIGHT_SLEEP, MIGHT_SLEEP, END)
+        self.assertEqual([True, False], [s.expected for s in con.splats])
+        self.assertIn('2 might_sleep reports came', con.window_problems[0])
+
+    def test_window_too_few(self):
+        con = self.window(BEGIN.format('might_sleep', 2), MIGHT_SLEEP, END)
+        self.assertEqual('expected-report window (kind=might_sleep count=2) at console line 3 '
+                         'during kunit/m: 1 might_sleep report came', con.window_problems[0])
+
+    def test_window_closed_by_result_line(self):
+        con = self.window(BEGIN.format('might_sleep', 1), MIGHT_SLEEP,
+                          '    ok 1 context_test_gfp_kernel_caught', WARNING, END)
+        self.assertEqual([True, False], [s.expected for s in con.splats])
+        self.assertIn('still open at the result line of context_test_gfp_kernel_caught',
+                      con.window_problems[0])
+        # The end marker then closes nothing.
+        self.assertIn('without a begin', con.window_problems[1])
+
+    def test_late_result_line_of_a_program_is_no_closer(self):
+        # The previous test's result comes through the init's pipe, after
+        # the marker the next test wrote to /dev/kmsg itself.
+        con = console.parse('allocsuite: begin kselftest/t\n' + BEGIN.format('might_sleep', 1)
+                            + '\nok 1 a.first\n' + MIGHT_SLEEP + '\n' + END
+                            + '\nok 2 a.second\nallocsuite: end kselftest/t exit=0 ms=1\n')
+        self.assertEqual([], con.window_problems)
+        self.assertEqual([True], [s.expected for s in con.splats])
+
+    def test_window_never_closed(self):
+        con = self.window(BEGIN.format('might_sleep', 1), MIGHT_SLEEP, WARNING)
+        self.assertEqual([True, False], [s.expected for s in con.splats])
+        self.assertIn('still open at the end of kunit/m', con.window_problems[0])
+        con = console.parse('allocsuite: begin kunit/m\n' + BEGIN.format('WARNING', 1)
+                            + '\n' + WARNING + '\n')
+        self.assertIn('never closed: the log ended', con.window_problems[0])
+
+    def test_window_without_kind_and_count(self):
+        con = self.window('allocsuite: expected report begin', MIGHT_SLEEP,
+                          'allocsuite: expected report end')
+        self.assertEqual([False], [s.expected for s in con.splats])
+        self.assertIn('expected-report window without kind/count', con.window_problems[0])
+        for bad in ('kind=BUG count=0', 'kind=BUGS count=1', 'count=1 kind=BUG'):
+            con = self.window(f'allocsuite: expected report begin {bad}', END)
+            self.assertIn(f'with an invalid "{bad}"', con.window_problems[0], bad)
+
+    def test_windows_never_nest(self):
+        con = self.window(BEGIN.format('WARNING', 1), BEGIN.format('WARNING', 1), WARNING, END)
+        self.assertIn('windows never nest', con.window_problems[0])
+        self.assertEqual(1, len(con.window_problems))
+
+    def test_modules_left_and_dropped_lines(self):
+        con = console.parse('allocsuite: test modules loaded after the plan: uaccess_probe \n'
+                            '** 12 printk messages dropped **\nallocsuite: all done\n')
+        self.assertEqual(['uaccess_probe'], con.modules_left)
+        self.assertEqual([(2, 12)], con.dropped)
+        con = console.parse('allocsuite: test modules loaded after the plan: none\n')
+        self.assertEqual([], con.modules_left)
+
+    def test_kmsg_records(self):
+        data = (b'6,0,10,-;first\\x0asecond \\x5c done\n SUBSYSTEM=x\n'
+                b'12,1,20,c;caf\\xc3\\xa9\n4,2,30,-,caller=T1;x\n')
+        records, problems = console.parse_kmsg(data)
+        self.assertEqual([], problems)
+        self.assertEqual([(6, 0, 'first\nsecond \\ done'), (4, 1, 'caf\u00e9'), (4, 2, 'x')],
+                         [(r.level, r.seq, r.text) for r in records])
+        _, problems = console.parse_kmsg(b'6,0,1,-;a\n6,3,1,-;b\nnonsense\n')
+        self.assertEqual(2, len(problems))
+        self.assertIn('records 1..2 are missing', problems[1])
+        self.assertIn('line 3 is not a /dev/kmsg record', problems[0])
+        _, problems = console.parse_kmsg(b'6,5,1,-;a\n')
+        self.assertIn('records 0..4 are missing: the ring buffer overwrote them before '
+                      'the reader started', problems[0])
 
     def test_prefixes_are_stripped(self):
         self.assertEqual('BUG: x', console.strip_prefix('[   12.345678] BUG: x\n'))
@@ -137,6 +269,33 @@ class ConsoleTest(unittest.TestCase):
             self.assertEqual([], console.parse(line + '\n').splats, line)
 
 
+class ProgressTest(unittest.TestCase):
+    """The progress lines on the terminal, which CI systems scan for BUG:
+    and WARNING:."""
+
+    def lines(self, *body: str) -> str:
+        watcher = uml._Progress()
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            for line in ('allocsuite: begin kunit/alloc_kunit',) + body:
+                watcher.feed(line + '\n')
+        return out.getvalue()
+
+    def test_expected_report_prints_no_bug_or_warning(self):
+        out = self.lines(BEGIN.format('might_sleep', 1), f'[  1.5] {MIGHT_SLEEP}', END,
+                         BEGIN.format('WARNING', 1), WARNING, END)
+        self.assertIn('kernel report (might_sleep, expected in window)', out)
+        self.assertIn('kernel report (WARNING, expected in window)', out)
+        self.assertNotIn('BUG:', out)
+        self.assertNotIn('WARNING:', out)
+
+    def test_unexpected_report_shows_its_text(self):
+        out = self.lines(BEGIN.format('might_sleep', 1), WARNING, MIGHT_SLEEP, END, MIGHT_SLEEP)
+        self.assertIn(f'kernel report (WARNING): {WARNING}', out)
+        self.assertIn(f'kernel report (might_sleep): {MIGHT_SLEEP}', out)
+        self.assertEqual(1, out.count('expected in window'))
+
+
 class KtapTest(unittest.TestCase):
     def test_tier_document_nests_finished_programs(self):
         doc = ktap.tier_document([('a', ['TAP version 13', '1..1', 'ok 1 x'], '0'),
@@ -146,6 +305,24 @@ class KtapTest(unittest.TestCase):
                           '    ok 1 x', 'ok 1 a', '# TAP version 13', '# 1..1',
                           'not ok 2 b # did not finish', '# no tap here', 'ok 3 c # SKIP'],
                          doc)
+
+    def test_exit_status(self):
+        self.assertEqual([], ktap.program_problems('kselftest/a', '0', []))
+        self.assertEqual([], ktap.program_problems('kselftest/a', None, []))
+        self.assertEqual(['kselftest/a exited with status 1'],
+                         ktap.program_problems('kselftest/a', '1', ['ok 1 x']))
+        self.assertEqual(['kselftest/a exited with status unknown'],
+                         ktap.program_problems('kselftest/a', 'unknown', []))
+        self.assertIn('status 4 (skip) without a reason',
+                      ktap.program_problems('kselftest/a', '4', ['TAP version 13', '1..0',
+                                                                 '# Totals: pass:0'])[0])
+        self.assertEqual([], ktap.program_problems('kselftest/a', '4', ['1..0 # SKIP no dev']))
+
+    def test_skip_reason(self):
+        self.assertEqual('needs root', ktap.skip_reason(['TAP version 13',
+                                                         '1..0 # SKIP needs root']))
+        self.assertEqual('no /dev/x', ktap.skip_reason(['# no /dev/x', '# Totals: pass:0']))
+        self.assertEqual('', ktap.skip_reason(['TAP version 13', '1..0', '# SKIP']))
 
     def test_deviations_are_collected(self):
         lines = ['ok 1 a.b', 'ok 2 a.c # XFAIL UML: strnlen_user(p, 0) returns 1',
@@ -172,10 +349,17 @@ class KtapTest(unittest.TestCase):
 class ResultsTest(unittest.TestCase):
     """Judge recorded boots end to end and read back what was written."""
 
-    def judge(self, log: str, timed_out: bool = False, edit=lambda text: text):
+    def judge(self, log: str, timed_out: bool = False, edit=lambda text: text,
+              kmsg=lambda text: kmsg_of(text)):
+        """Judge @log, edited by @edit, with the kmsg.log that @kmsg makes
+        of it (None: no kmsg.log)."""
         out = Path(tempfile.mkdtemp(prefix='allocsuite-test-'))
         self.addCleanup(shutil.rmtree, out)
-        con = console.parse(edit((LOGS / log).read_text()))
+        text = edit((LOGS / log).read_text())
+        con = console.parse(text)
+        saved = kmsg(text) if kmsg else None
+        if saved is not None:
+            (out / 'kmsg.log').write_bytes(saved)
         # The programs' own logs hold what they printed between markers.
         for seg in con.segments:
             if seg.tier != 'kunit':
@@ -223,6 +407,180 @@ class ResultsTest(unittest.TestCase):
         summary = (out / 'summary.md').read_text()
         self.assertIn('FAIL', summary.splitlines()[0])
         self.assertIn('WARNING at console line', summary)
+
+    def test_exit_status_after_passing_results_fails(self):
+        out, verdict, tiers, problems = self.judge('clean.log', edit=exits('1'))
+        self.assertFalse(verdict)
+        self.assertEqual((2, 0, 0), tiers['kselftest'].counts())
+        self.assertEqual(['kselftest/uaccess_test exited with status 1'], problems)
+        # A CI that reads only junit.xml sees it too.
+        failures = [f.get('message') for f in ET.parse(out / 'junit.xml').getroot().iter('failure')]
+        self.assertEqual(['kselftest/uaccess_test exited with status 1'], failures)
+
+    def test_exit_4_needs_a_reason(self):
+        def no_reason(text):
+            text = exits('4')(text)
+            return text[:text.index('TAP version 13\n1..2')] + 'TAP version 13\n1..0\n' + \
+                text[text.index('allocsuite: end kselftest'):]
+        _, verdict, _, problems = self.judge('clean.log', edit=no_reason)
+        self.assertFalse(verdict)
+        self.assertTrue(any('kselftest/uaccess_test exited with status 4 (skip) without a reason'
+                            in p for p in problems), problems)
+
+        def reason(text):
+            return no_reason(text).replace('1..0\n',
+                                           '1..0 # SKIP /dev/uaccess_probe: no such file\n')
+        out, _, tiers, problems = self.judge('clean.log', edit=reason)
+        self.assertFalse(any('exited' in p for p in problems), problems)
+        self.assertIn('ok 1 uaccess_test # SKIP /dev/uaccess_probe: no such file',
+                      (out / 'kselftest.ktap').read_text())
+
+    def test_xpass_fails_the_run(self):
+        def edit(text):
+            return text.replace('ok 2 probe.copy_from_user_fault_boundary',
+                                'ok 2 probe.copy_from_user_fault_boundary # XPASS seeded reason')
+        _, verdict, tiers, problems = self.judge('clean.log', edit=edit)
+        self.assertFalse(verdict)
+        self.assertEqual(['unexpected pass: kselftest uaccess_test.probe.copy_from_user_fault_'
+                          'boundary: seeded reason: the kernel now keeps the contract, the '
+                          'known deviation entry can go'], problems)
+
+    def test_group_result_and_parse_errors_count(self):
+        # A suite whose own result is not ok, all its cases passing.
+        _, verdict, _, problems = self.judge(
+            'clean.log', edit=lambda t: t.replace('\nok 1 alloc_kmalloc',
+                                                  '\nnot ok 1 alloc_kmalloc'))
+        self.assertFalse(verdict)
+        self.assertEqual(["kunit alloc_kmalloc: the group's own result is FAILURE though none "
+                          'of its tests failed'], problems)
+        # A result numbered wrong: kunit.py says so, its JSON does not.
+        _, verdict, _, problems = self.judge(
+            'clean.log', edit=lambda t: t.replace('ok 2 probe.copy', 'ok 3 probe.copy'))
+        self.assertFalse(verdict)
+        self.assertEqual(['kunit.py parse, tier kselftest: probe.copy_from_user_fault_boundary: '
+                          'Expected test number 2 but found 3'], problems)
+
+    def test_module_left_loaded_fails_the_run(self):
+        _, verdict, _, problems = self.judge('clean.log', edit=lambda t: t.replace(
+            'after the plan: none', 'after the plan: uaccess_probe'))
+        self.assertFalse(verdict)
+        self.assertEqual(['test modules still loaded after the plan (rmmod failed or never '
+                          'ran): uaccess_probe'], problems)
+        _, verdict, _, problems = self.judge('clean.log', edit=lambda t: t.replace(
+            'allocsuite: test modules loaded after the plan: none\n', ''))
+        self.assertFalse(verdict)
+        self.assertIn('the init did not say which test modules', problems[0])
+
+    def test_expected_report_in_window_passes(self):
+        _, verdict, _, problems = self.judge('clean.log', edit=in_case(
+            BEGIN.format('might_sleep', 1), MIGHT_SLEEP, 'in_atomic(): 1, irqs_disabled(): 0',
+            END))
+        self.assertEqual([], problems)
+        self.assertTrue(verdict)
+
+    def assert_window_fails(self, edit, *wanted: str):
+        _, verdict, _, problems = self.judge('clean.log', edit=edit)
+        self.assertFalse(verdict)
+        for text in wanted:
+            self.assertTrue(any(text in p for p in problems), (text, problems))
+        return problems
+
+    def test_window_with_wrong_kind_fails(self):
+        problems = self.assert_window_fails(in_case(BEGIN.format('might_sleep', 1), WARNING, END),
+                                            'other reports came: WARNING',
+                                            f'kernel report: WARNING at console line')
+        self.assertTrue(any('kunit/alloc_kunit: alloc_kmalloc.kzalloc_test_zeroed.4096: WARNING'
+                            in p for p in problems), problems)
+
+    def test_window_with_too_many_fails(self):
+        self.assert_window_fails(in_case(BEGIN.format('might_sleep', 1), MIGHT_SLEEP,
+                                         MIGHT_SLEEP, END),
+                                 '2 might_sleep reports came', 'kernel report: might_sleep')
+
+    def test_window_with_too_few_fails(self):
+        self.assert_window_fails(in_case(BEGIN.format('might_sleep', 1), END),
+                                 '(kind=might_sleep count=1) at console line 84 during '
+                                 'kunit/alloc_kunit: 0 might_sleep reports came')
+
+    def test_window_never_closed_fails(self):
+        # A window left open lets nothing through: not the reports of
+        # later programs, nor those at shutdown.
+        def edit(text):
+            return text.replace('# Totals: pass:2', f'{BEGIN.format("might_sleep", 1)}\n'
+                                f'{MIGHT_SLEEP}\n# Totals: pass:2').replace(
+                'reboot: Power down', f'{WARNING}\nOops: 0000 [#1]\nreboot: Power down')
+        self.assert_window_fails(edit, 'still open at the end of kselftest/uaccess_test',
+                                 'kernel report: WARNING', 'kernel report: Oops')
+
+    def test_window_closed_by_result_line_fails(self):
+        self.assert_window_fails(
+            lambda t: t.replace(IN_CASE, BEGIN.format('might_sleep', 1) + '\n' + IN_CASE
+                                + MIGHT_SLEEP + '\n' + END + '\n'),
+            'still open at the result line of 1000', 'kernel report: might_sleep')
+
+    def test_old_style_markers_fail(self):
+        self.assert_window_fails(in_case('allocsuite: expected report begin', MIGHT_SLEEP,
+                                         'allocsuite: expected report end'),
+                                 'expected-report window without kind/count',
+                                 'kernel report: might_sleep')
+
+    def test_report_only_in_kmsg_fails(self):
+        def kmsg(text):
+            return kmsg_of(in_case(WARNING)(text))
+        _, verdict, _, problems = self.judge('clean.log', kmsg=kmsg)
+        self.assertFalse(verdict)
+        self.assertEqual(1, len(problems))
+        self.assertRegex(problems[0], r'^report in kmsg.log \(record \d+\) but not on the '
+                         r'console: WARNING report "WARNING: CPU: 0 PID: 1 at mm/page_alloc')
+
+    def test_report_only_on_console_fails(self):
+        _, verdict, _, problems = self.judge('splat-in-test.log',
+                                             kmsg=lambda t: kmsg_of(t.replace('WARNING: ', 'W: ')))
+        self.assertFalse(verdict)
+        self.assertTrue(any(p.startswith('report on the console (line ') and
+                            'but not in kmsg.log: WARNING report "WARNING: ' in p
+                            for p in problems), problems)
+
+    def test_expected_report_only_in_kmsg_names_no_bug(self):
+        def kmsg(text):
+            return kmsg_of(in_case(BEGIN.format('might_sleep', 1), MIGHT_SLEEP, END)(text))
+        _, verdict, _, problems = self.judge(
+            'clean.log', edit=in_case(BEGIN.format('might_sleep', 1), END), kmsg=kmsg)
+        self.assertFalse(verdict)
+        self.assertTrue(any(re.match(r'report in kmsg.log \(record \d+\) but not on the '
+                                     r'console: might_sleep report, expected in its '
+                                     r'window$', p)
+                            for p in problems), problems)
+        self.assertFalse(any('BUG:' in p for p in problems), problems)
+
+    def test_kmsg_sequence_gap_fails(self):
+        def kmsg(text):
+            return b'\n'.join(line for line in kmsg_of(text).split(b'\n')
+                              if not line.startswith(b'4,40,'))
+        _, verdict, _, problems = self.judge('clean.log', kmsg=kmsg)
+        self.assertFalse(verdict)
+        self.assertEqual(['kmsg.log: records 40..40 are missing: the ring buffer overwrote '
+                          'them before the reader read them'], problems)
+        _, verdict, _, problems = self.judge('clean.log', kmsg=lambda t: kmsg_of(t, 3))
+        self.assertFalse(verdict)
+        self.assertIn('before the reader started', problems[0])
+
+    def test_kmsg_missing_or_short_fails(self):
+        _, verdict, _, problems = self.judge('clean.log', kmsg=None)
+        self.assertFalse(verdict)
+        self.assertIn('the ring buffer was not saved', problems[0])
+        _, verdict, _, problems = self.judge(
+            'clean.log', kmsg=lambda t: kmsg_of(t[:t.index('allocsuite: all done')]))
+        self.assertFalse(verdict)
+        self.assertIn('kmsg.log ends before the "allocsuite: all done" record', problems[0])
+
+    def test_messages_dropped_fails(self):
+        def edit(text):
+            return text.replace('allocsuite: begin kselftest',
+                                '** 7 printk messages dropped **\nallocsuite: begin kselftest')
+        _, verdict, _, problems = self.judge('clean.log', edit=edit)
+        self.assertFalse(verdict)
+        self.assertIn('printk dropped 7 messages before the console printed them', problems[0])
 
     def test_hung(self):
         _, verdict, tiers, problems = self.judge('hung.log', timed_out=True)

@@ -2,8 +2,9 @@
 /*
  * Helpers shared by the uaccess kselftests: opening the probe device,
  * one-line wrappers around its ioctls, guard-page mappings, and the
- * table of known kernel deviations that turns a broken contract into an
- * expected failure (XFAIL) on the kernels where it is known.
+ * table of known kernel deviations, each with the exact outcome its
+ * kernel gives, that turns exactly that outcome into an expected failure
+ * (XFAIL) on the kernels where it is known.
  */
 #ifndef _UACCESS_UTIL_H
 #define _UACCESS_UTIL_H
@@ -28,9 +29,16 @@ static inline size_t page_size(void)
 	return (size_t)sysconf(_SC_PAGESIZE);
 }
 
+/* Where the module shows itself once loaded. */
+#define UACCESS_PROBE_SYSFS	"/sys/module/uaccess_probe"
+
 /*
  * Open the probe; returns the fd, or -1 with @why set to the reason to
- * skip (not root, module not loaded), or -2 on another error.
+ * skip (not root, module not loaded), or -2 with @why set to the reason
+ * to fail: the module is loaded but its device is missing, or another
+ * error. The runner loads the module before each program, so for it a
+ * missing device is always a failure; a user who runs a program by hand
+ * without the module gets a skip that says what to load.
  */
 static inline int probe_open(const char **why)
 {
@@ -42,14 +50,35 @@ static inline int probe_open(const char **why)
 	}
 	fd = open(UACCESS_PROBE_DEVICE, O_RDWR);
 	if (fd < 0 && errno == ENOENT) {
-		*why = UACCESS_PROBE_DEVICE " is missing: load uaccess_probe.ko";
-		return -1;
+		if (access(UACCESS_PROBE_SYSFS, F_OK)) {
+			*why = "uaccess_probe is not loaded: load uaccess_probe.ko";
+			return -1;
+		}
+		*why = "uaccess_probe is loaded (" UACCESS_PROBE_SYSFS ") but "
+		       UACCESS_PROBE_DEVICE " is missing";
+		return -2;
 	}
 	if (fd < 0) {
 		*why = strerror(errno);
 		return -2;
 	}
 	return fd;
+}
+
+/*
+ * In a FIXTURE_SETUP: open the probe into *@fd. False when the test
+ * cannot go on: it was skipped with the reason (the probe cannot be used
+ * here); a failure to open it where it should work fails the test.
+ */
+static inline bool probe_setup_fd(struct __test_metadata *_metadata, int *fd)
+{
+	const char *why = "";
+
+	*fd = probe_open(&why);
+	if (*fd == -1)
+		SKIP(return false, "%s", why);
+	ASSERT_LE(0, *fd) TH_LOG("open %s: %s", UACCESS_PROBE_DEVICE, why);
+	return true;
 }
 
 /* The module's buffer size, from its parameter; 0 if unreadable. */
@@ -136,6 +165,32 @@ static inline void guard_unmap(unsigned char *p, size_t pages)
 	munmap(p, (pages + 1) * page_size());
 }
 
+/* The probe and one page that ends at a PROT_NONE guard page. */
+struct edge_ctx {
+	int fd;
+	unsigned char *map;	/* the page */
+	unsigned char *edge;	/* the guard page right after it */
+};
+
+/* In a FIXTURE_SETUP: open the probe into @c and map its page; as probe_setup_fd(). */
+static inline bool edge_setup(struct __test_metadata *_metadata, struct edge_ctx *c)
+{
+	if (!probe_setup_fd(_metadata, &c->fd))
+		return false;
+	c->map = guard_map(1);
+	ASSERT_NE(MAP_FAILED, c->map);
+	c->edge = c->map + page_size();
+	return true;
+}
+
+static inline void edge_teardown(struct edge_ctx *c)
+{
+	if (c->fd < 0)
+		return;
+	guard_unmap(c->map, 1);
+	close(c->fd);
+}
+
 /* The byte a pattern gives at index @i: never 0, so strings end only where asked. */
 static inline unsigned char pattern_byte(size_t i)
 {
@@ -190,26 +245,212 @@ static inline bool kernel_is(const char *arch, const char *ver)
 }
 
 /*
- * Report the outcome of a contract that a known deviation breaks on
- * @arch @ver: on those kernels a broken contract is XFAIL and a kept
- * one is XPASS (the deviation is gone), both with @reason; elsewhere
- * the contract is an ordinary expectation. Use as the last statement of
- * a test, with @ok the contract's truth.
+ * Contracts with known deviations.
+ *
+ * A test states what the contract says (@want) and what the kernel gave
+ * (@got), both as an outcome: the primitive's result and, where they
+ * matter, the bytes it left behind. A known deviation is recorded below
+ * with the exact outcome its kernel is known to produce, measured on that
+ * kernel. On a kernel with an entry for the test: exactly that outcome is
+ * an expected failure (XFAIL); the contract kept is an unexpected pass
+ * (XPASS: the entry can go, and the runner fails the run); anything else
+ * is a FAIL that states the contract, the deviation and what was seen.
+ * Elsewhere the contract is an ordinary expectation.
+ *
+ * The harness's XFAIL_ADD() cannot serve: it turns any failure of a test
+ * into XFAIL. Instead the test ends with the harness's XFAIL or XPASS exit
+ * code and reason, which __wait_for_test() and __run_test() report as
+ * "ok N name # XFAIL reason" (6.12). A harness without XFAIL (6.1) reports
+ * a known deviation as a skip with its reason, and a gone one as a FAIL.
  */
-#define EXPECT_CONTRACT(ok, arch, ver, why, fmt, ...) do {			\
-	bool __ok = (ok);							\
-	const char *__arch = (arch), *__ver = (ver);				\
-										\
-	if (!kernel_is(__arch, __ver)) {					\
-		EXPECT_TRUE(__ok) TH_LOG(fmt, ##__VA_ARGS__);			\
-	} else if (_metadata->exit_code == KSFT_PASS) {				\
-		snprintf(_metadata->results->reason,				\
-			 sizeof(_metadata->results->reason),			\
-			 "known deviation on %s %s: %s", __arch, __ver, why);	\
-		_metadata->exit_code = __ok ? KSFT_XPASS : KSFT_XFAIL;		\
-		if (__ok)							\
-			TH_LOG("contract holds: the known deviation is gone");	\
-	}									\
-} while (0)
+struct outcome {
+	long long result;
+	unsigned int nbytes;		/* how many of @bytes matter */
+	unsigned char bytes[40];
+};
+
+/*
+ * @test, its full name as the harness prints it, with @kase the case
+ * within it ("" for a test that checks one case), breaks its contract on
+ * @arch (uname -m, or "um") @ver (major.minor) in exactly one way: @seen.
+ */
+struct deviation {
+	const char *arch, *ver, *test, *kase;
+	const char *reason;
+	struct outcome seen;
+};
+
+/*
+ * UML's strnlen_user() (arch/um/kernel/skas/uaccess.c) returns -EFAULT
+ * when access_ok() refuses the address, lib/strnlen_user.c returns 0.
+ */
+#define UM_BAD_ADDR_STRNLEN(v) { "um", "6.12", "bad_addr." #v ".strnlen_user", "",	\
+	"strnlen_user() returns -EFAULT instead of 0 when access_ok() fails",		\
+	{ .result = -EFAULT } }
+/*
+ * include/asm-generic/uaccess.h get_user() copies into a zeroed temporary
+ * with raw_copy_from_user(), which copies the mapped bytes before it
+ * faults, and assigns the temporary whatever happened: the variable holds
+ * the @m mapped bytes (0x41, the test's) and zeroes.
+ */
+#define UM_STRADDLE(sz, m, ...) { "um", "6.12", "straddle.u" #sz ".get_user",		\
+	#m " mapped",									\
+	"get_user() straddling into an unmapped page leaves the mapped bytes in the variable", \
+	{ .result = -EFAULT, .nbytes = (sz) / 8, .bytes = { __VA_ARGS__ } } }
+
+static const struct deviation known_deviations[] = {
+	UM_BAD_ADDR_STRNLEN(kernel_direct_map),
+	UM_BAD_ADDR_STRNLEN(kernel_text),
+	UM_BAD_ADDR_STRNLEN(top_page),
+	UM_BAD_ADDR_STRNLEN(noncanonical_low),
+	UM_BAD_ADDR_STRNLEN(noncanonical_high),
+	UM_STRADDLE(16, 1, 0x41, 0),
+	UM_STRADDLE(32, 1, 0x41, 0, 0, 0),
+	UM_STRADDLE(32, 2, 0x41, 0x41, 0, 0),
+	UM_STRADDLE(32, 3, 0x41, 0x41, 0x41, 0),
+	UM_STRADDLE(64, 1, 0x41, 0, 0, 0, 0, 0, 0, 0),
+	UM_STRADDLE(64, 2, 0x41, 0x41, 0, 0, 0, 0, 0, 0),
+	UM_STRADDLE(64, 3, 0x41, 0x41, 0x41, 0, 0, 0, 0, 0),
+	UM_STRADDLE(64, 4, 0x41, 0x41, 0x41, 0x41, 0, 0, 0, 0),
+	UM_STRADDLE(64, 5, 0x41, 0x41, 0x41, 0x41, 0x41, 0, 0, 0),
+	UM_STRADDLE(64, 6, 0x41, 0x41, 0x41, 0x41, 0x41, 0x41, 0, 0),
+	UM_STRADDLE(64, 7, 0x41, 0x41, 0x41, 0x41, 0x41, 0x41, 0x41, 0),
+	/* UML's strnlen_user() walks zero bytes and returns 0 + 1. */
+	{ "um", "6.12", "string.strnlen_user_zero_limit", "",
+	  "strnlen_user(p, 0) returns 1 instead of 0", { .result = 1 } },
+	/*
+	 * UML's own strncpy_from_user() has no should_fail_usercopy(): the
+	 * string "aaaaaaaaaa" is copied with strncpy(), which pads with NULs
+	 * up to the limit (32); the bytes past the limit stay untouched.
+	 */
+	{ "um", "6.12", "inject.strncpy_from_user", "",
+	  "strncpy_from_user() ignores fail_usercopy",
+	  { .result = 10, .nbytes = 34,
+	    .bytes = "aaaaaaaaaa\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\xee\xee" } },
+};
+
+/* The deviation recorded for @test @kase on the running kernel, or NULL. */
+static inline const struct deviation *known_deviation(const char *test, const char *kase)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(known_deviations); i++) {
+		const struct deviation *d = &known_deviations[i];
+
+		if (!strcmp(d->test, test) && !strcmp(d->kase, kase) && kernel_is(d->arch, d->ver))
+			return d;
+	}
+	return NULL;
+}
+
+static inline bool outcome_eq(const struct outcome *a, const struct outcome *b)
+{
+	return a->result == b->result && a->nbytes == b->nbytes &&
+	       !memcmp(a->bytes, b->bytes, a->nbytes);
+}
+
+/* @o as text: "result -14, bytes 41 00 00 00". */
+static inline const char *outcome_str(const struct outcome *o, char *buf, size_t n)
+{
+	size_t len = snprintf(buf, n, "result %lld", o->result);
+	unsigned int i;
+
+	for (i = 0; i < o->nbytes && len < n; i++)
+		len += snprintf(buf + len, n - len, "%s%02x", i ? " " : ", bytes ", o->bytes[i]);
+	return buf;
+}
+
+/* The full name of the running test, "fixture.variant.test", as the harness prints it. */
+static inline void test_full_name(const struct __test_metadata *m, const void *variant,
+				  char *buf, size_t n)
+{
+	const struct __fixture_variant_metadata *v;
+	const char *vname = "";
+
+	for (v = m->fixture->variant; v; v = v->next)
+		if (v->data == variant) {
+			vname = v->name;
+			break;
+		}
+	snprintf(buf, n, "%s%s%s.%s", m->fixture->name, *vname ? "." : "", vname, m->name);
+}
+
+/* One contract of a test, judged over one or more cases. */
+struct contract {
+	const char *what;		/* the contract, as a sentence */
+	unsigned int deviated;		/* cases that gave exactly the known deviation */
+	unsigned int gone;		/* cases with a deviation entry that kept the contract */
+	const struct deviation *dev;	/* the last of those entries */
+};
+
+/* Judge case @kase of contract @c: the kernel gave @got, the contract says @want. */
+static inline void contract_check(struct __test_metadata *_metadata, const void *variant,
+				  struct contract *c, const char *kase,
+				  const struct outcome *want, const struct outcome *got)
+{
+	const struct deviation *dev;
+	bool seen_is_contract_or_known_deviation;
+	char name[256], w[96], d[96], g[96];
+
+	test_full_name(_metadata, variant, name, sizeof(name));
+	dev = known_deviation(name, kase);
+	if (outcome_eq(got, want)) {
+		if (dev) {
+			c->gone++;
+			c->dev = dev;
+			TH_LOG("%s%s%s: the contract holds (%s): %s on %s %s is gone",
+			       name, *kase ? " " : "", kase, c->what, "the known deviation",
+			       dev->arch, dev->ver);
+		}
+		return;
+	}
+	seen_is_contract_or_known_deviation = dev && outcome_eq(got, &dev->seen);
+	if (seen_is_contract_or_known_deviation) {
+		c->deviated++;
+		c->dev = dev;
+		return;
+	}
+	if (dev)
+		outcome_str(&dev->seen, d, sizeof(d));
+	EXPECT_TRUE(seen_is_contract_or_known_deviation)
+		TH_LOG("%s%s%s: contract: %s: %s; known deviation%s%s%s%s: %s; seen: %s",
+		       name, *kase ? " " : "", kase, c->what, outcome_str(want, w, sizeof(w)),
+		       dev ? " on " : "", dev ? dev->arch : "", dev ? " " : "",
+		       dev ? dev->ver : "", dev ? d : "none recorded for this kernel",
+		       outcome_str(got, g, sizeof(g)));
+}
+
+/*
+ * End a test whose last check is contract @c: a known deviation met is
+ * XFAIL, one gone is XPASS, unless the test has already failed.
+ */
+static inline void contract_end(struct __test_metadata *_metadata, const struct contract *c)
+{
+	if (_metadata->exit_code != KSFT_PASS || !c->dev)
+		return;
+#ifdef KSELFTEST_PRIO_XFAIL
+	if (c->gone)
+		snprintf(_metadata->results->reason, sizeof(_metadata->results->reason),
+			 "known deviation on %s %s: %s: the known deviation is gone, the entry can go",
+			 c->dev->arch, c->dev->ver, c->dev->reason);
+	else
+		snprintf(_metadata->results->reason, sizeof(_metadata->results->reason),
+			 "known deviation on %s %s: %s", c->dev->arch, c->dev->ver,
+			 c->dev->reason);
+	_metadata->exit_code = c->gone ? KSFT_XPASS : KSFT_XFAIL;
+#else
+	EXPECT_EQ(0U, c->gone)
+		TH_LOG("known deviation on %s %s: %s: it is gone, the entry can go",
+		       c->dev->arch, c->dev->ver, c->dev->reason);
+	if (!c->gone)
+		SKIP(return, "known deviation on %s %s: %s (this harness has no XFAIL)",
+		     c->dev->arch, c->dev->ver, c->dev->reason);
+#endif
+}
+
+/* The same, in a TEST_F. */
+#define CONTRACT_CHECK(c, kase, want, got) \
+	contract_check(_metadata, variant, (c), (kase), (want), (got))
+#define CONTRACT_END(c) contract_end(_metadata, (c))
 
 #endif /* _UACCESS_UTIL_H */

@@ -10,6 +10,8 @@ The Makefile is the user interface; this does the work.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import dataclasses
 import datetime
 import json
 import os
@@ -24,6 +26,7 @@ from typing import Optional
 import console
 import kernel
 import ktap
+import manifest
 import report
 import uml
 from util import Failure, UsageError, die, positive_int, progress
@@ -114,8 +117,8 @@ def new_run_dir(results: Path) -> tuple[str, Path]:
 
 
 def evaluate(con: console.Console, plan: list[tuple[str, str, str]], out: Path,
-             kunit_py: Path, timed_out: bool, timeout: int,
-             filter_glob: str) -> tuple[list[report.Tier], list[str]]:
+             kunit_py: Path, timed_out: bool, timeout: int, filter_glob: str,
+             expected: Optional[manifest.Expected] = None) -> tuple[list[report.Tier], list[str]]:
     """Turn the console and the programs' logs into tier results and problems."""
     problems: list[str] = []
     tiers: dict[str, report.Tier] = {}
@@ -143,6 +146,7 @@ def evaluate(con: console.Console, plan: list[tuple[str, str, str]], out: Path,
             log = out / tier_name / f'{name}.log'
             text = log.read_text(errors='replace') if log.exists() else ''
             programs.setdefault(tier_name, []).append((name, text.splitlines(), seg.exit))
+            problems += ktap.program_problems(seg.key, seg.exit, text.splitlines())
             tier.deviations += [(f'{name}.{test}', kind, reason)
                                 for test, kind, reason in ktap.deviations(text.splitlines())]
     for tier_name, progs in programs.items():
@@ -166,6 +170,11 @@ def evaluate(con: console.Console, plan: list[tuple[str, str, str]], out: Path,
             continue
         tier.group = group
         tier.leaves = list(report.leaves(name, group))
+        problems += report.group_problems(kunit_py, name, ktap_file.read_text().splitlines(),
+                                          programs=name in programs)
+        problems += [f'unexpected pass: {name} {test}: {reason}: the kernel now keeps the '
+                     'contract, the known deviation entry can go'
+                     for test, kind, reason in tier.deviations if kind == 'XPASS']
         tier.skip_reasons = console.skip_reasons(ktap_file.read_text().splitlines())
         if not tier.leaves:
             problems.append(f'tier {name} reported no test')
@@ -182,29 +191,54 @@ def evaluate(con: console.Console, plan: list[tuple[str, str, str]], out: Path,
         running = con.running()
         where = f' while running {running.key}' if running else ''
         problems.append(f'the kernel died{where} before the plan finished: see console.log')
+    problems += console.log_problems(con, out / 'kmsg.log')
+    if expected is not None:
+        problems += expected.check(list(tiers.values()), out)
     return list(tiers.values()), problems
 
 
 def write_results(out: Path, run_id: str, con: console.Console,
                   plan: list[tuple[str, str, str]], kunit_py: Path, timed_out: bool,
                   timeout: int, filter_glob: str, info: list[tuple[str, str]],
-                  timings: list[tuple[str, float]]) -> tuple[bool, list[report.Tier], list[str]]:
+                  timings: list[tuple[str, float]],
+                  expected: Optional[manifest.Expected] = None,
+                  more_boots: Optional[list[tuple[str, Path, console.Console,
+                                                  list[tuple[str, str, str]], bool]]] = None,
+                  ) -> tuple[bool, list[report.Tier], list[str]]:
     """Judge a boot from its console and the programs' logs in @out, and
     write kunit.json, junit.xml and summary.md there; returns (passed,
-    tiers, problems)."""
+    tiers, problems). @more_boots: (boot, its folder, console, plan, timed
+    out) of the other boots of the run, judged the same way, their tiers
+    named <tier>@<boot>."""
     tier_results, problems = evaluate(con, plan, out, kunit_py, timed_out, timeout,
-                                      filter_glob)
+                                      filter_glob, expected)
     stray = report.attribute(tier_results, con.splats)
-    for splat in con.splats:
+    splats = list(con.splats)
+    for boot, bout, bcon, bplan, btimed_out in more_boots or []:
+        bexp = dataclasses.replace(expected, boot=boot) if expected else None
+        btiers, bproblems = evaluate(bcon, bplan, bout, kunit_py, btimed_out, timeout,
+                                     filter_glob, bexp)
+        stray += report.attribute(btiers, bcon.splats)
+        for tier in btiers:
+            tier.name = manifest.tier_label(tier.name, boot)
+            for leaf in tier.leaves:
+                leaf.tier = tier.name
+        for splat in bcon.splats:
+            splat.where = f'{splat.where} (boot {boot}, {bout.name}/console.log)'
+        problems += [f'boot {boot}: {p}' for p in bproblems]
+        tier_results += btiers
+        splats += bcon.splats
+    beyond_tests = list(problems)     # the kernel reports fail their tests in JUnit
+    for splat in splats:
         if not splat.expected:
             problems.append(f'kernel report: {splat.describe()}')
     verdict = not problems and all(t.counts()[1] == 0 for t in tier_results)
     (out / 'kunit.json').write_text(json.dumps(report.merged_json(tier_results),
                                                indent=4) + '\n')
-    report.junit(tier_results, stray).write(out / 'junit.xml', encoding='unicode',
-                                            xml_declaration=True)
+    report.junit(tier_results, stray, beyond_tests).write(out / 'junit.xml', encoding='unicode',
+                                                          xml_declaration=True)
     (out / 'summary.md').write_text(report.summary(run_id, verdict, info, tier_results,
-                                                   con.splats, problems, timings))
+                                                   splats, problems, timings))
     return verdict, tier_results, problems
 
 
@@ -234,13 +268,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     else:
         kdir = kernel.default_tree()
         kernel.check_tree(kdir)
-    if args.build_dir:
-        build_dir = Path(args.build_dir).resolve()
-    elif args.kdir:
-        build_dir = kernel.cache_root() / 'build' / \
-            f'{kdir.name}-{abs(hash(str(kdir))) % 10**8:08d}-{args.config}'
-    else:
-        build_dir = kernel.cache_root() / 'build' / f'{kdir.name}-{args.config}'
+    build_dir = Path(args.build_dir).resolve() if args.build_dir else \
+        kernel.build_dir(kdir, args.config)
     for var, path in (('RESULTS', results), ('BUILD_DIR', build_dir), ('KDIR', kdir),
                       ('the checkout', REPO)):
         # UML mounts its own /proc, /sys, /dev and /run over the host's.
@@ -273,15 +302,31 @@ def cmd_check(args: argparse.Namespace) -> int:
         if collections:
             shutil.copytree(kernel.build_kselftests(REPO, kdir, mods, jobs, collections),
                             out / 'bin' / 'kselftest')
-    plan = plan_lines(tiers, out / 'bin', out / 'bin' / 'kselftest')
+    ksft = out / 'bin' / 'kselftest'
+    mf = manifest.build(REPO, tiers, TIER_COLLECTIONS, ksft if collections else None,
+                        filter_glob)
+    mf.write(out / 'manifest.json')
+    expected = manifest.Expected(mf, manifest.load_skip_rules(REPO / 'tests/expected-skips.txt'))
     lap('modules and kselftests build')
 
-    (out / 'plan').write_text(''.join(f'{t} {n} {c}\n' for t, n, c in plan))
+    # The default boot runs every tier; each other boot of manifest.BOOTS
+    # runs its tiers again with its kernel arguments, in a sub-folder.
     extra = [f'kunit.filter_glob={filter_glob}'] if filter_glob else []
-    progress(f'booting {build_dir / "linux"} (results in {out})')
-    text, status, timed_out, secs = uml.boot(build_dir / 'linux', REPO / 'scripts/uml-init.sh',
-                                             out, out / 'plan', timeout, extra)
-    lap('boot and tests')
+    boots = []
+    for boot, boot_tiers, boot_args in manifest.boots_for(tiers):
+        bout = out if boot == manifest.DEFAULT_BOOT else out / boot
+        bout.mkdir(exist_ok=True)
+        bplan = plan_lines(boot_tiers, out / 'bin', ksft)
+        (bout / 'plan').write_text(''.join(f'{t} {n} {c}\n' for t, n, c in bplan))
+        progress(f'booting {build_dir / "linux"}{"".join(" " + a for a in boot_args)} '
+                 f'(results in {bout})')
+        btext, bstatus, btimed_out, _ = uml.boot(build_dir / 'linux',
+                                                 REPO / 'scripts/uml-init.sh', bout,
+                                                 bout / 'plan', timeout, extra + boot_args)
+        boots.append((boot, bout, console.parse(btext), bplan, btimed_out,
+                      (boot_args, bstatus)))
+        lap('boot and tests' if boot == manifest.DEFAULT_BOOT else f'boot {boot}')
+    _, _, con, plan, timed_out, (_, status) = boots[0]
 
     release = (out / 'kernel-release').read_text().strip() \
         if (out / 'kernel-release').exists() else 'unknown (no user space)'
@@ -289,9 +334,13 @@ def cmd_check(args: argparse.Namespace) -> int:
             ('config', f'{args.config}: ' + ', '.join(f'configs/{f.name}' for f in frags)),
             ('tiers', ', '.join(tiers)), ('filter', filter_glob or 'none'),
             ('UML exit status', 'killed' if status is None else str(status))]
+    info += [(f'boot {b}', f'{" ".join(a)}, tiers {", ".join(sorted({t for t, _, _ in p}))}, '
+              f'UML exit status {"killed" if st is None else st}, in {bo.name}/')
+             for b, bo, _, p, _, (a, st) in boots[1:]]
     verdict, tier_results, problems = write_results(
-        out, run_id, console.parse(text), plan, kdir / 'tools/testing/kunit/kunit.py',
-        timed_out, timeout, filter_glob, info, timings)
+        out, run_id, con, plan, kdir / 'tools/testing/kunit/kunit.py',
+        timed_out, timeout, filter_glob, info, timings, expected,
+        [(b, bo, c, p, t) for b, bo, c, p, t, _ in boots[1:]])
     print()
     for row in report.table(tier_results):
         print(row)
@@ -302,9 +351,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             if leaf.status not in ('PASS', 'SKIP'):
                 print(f'failed: {tier.name} {leaf.dotted} ({leaf.status})')
         for test, kind, reason in tier.deviations:
-            what = 'known kernel deviation' if kind == 'XFAIL' else \
-                'unexpected pass (a known deviation is gone)'
-            print(f'{what}: {tier.name} {test}: {reason}')
+            if kind == 'XFAIL':  # an XPASS is a problem, printed above
+                print(f'known kernel deviation: {tier.name} {test}: {reason}')
     print(f'{"PASS" if verdict else "FAIL"}: results in {out} (also results/latest)')
     return 0 if verdict else 1
 
@@ -322,6 +370,14 @@ def main(argv: list[str]) -> int:
     check.add_argument('--jobs', default=str(os.cpu_count() or 1))
     check.add_argument('--results', default=str(REPO / 'results'))
     sub.add_parser('tree', help='print the default kernel tree, extracting it if needed')
+    bdir = sub.add_parser('build-dir', help='print the kernel build folder of a tree')
+    bdir.add_argument('--kdir', default='')
+    bdir.add_argument('--config', default='base')
+    bdir.add_argument('--root', default='')
+    soak_cmd = sub.add_parser('soak', help='N consecutive make check runs, flakes by test')
+    soak_cmd.add_argument('--n', default='20')
+    soak_cmd.add_argument('--results', default=str(REPO / 'results'))
+    soak_cmd.add_argument('check_args', nargs='*')
     bench_cmd = sub.add_parser('bench', help='allocation rates per context (alloc_torture)')
     for opt, default in (('--kdir', ''), ('--build-dir', ''), ('--timeout', '600'),
                          ('--jobs', str(os.cpu_count() or 1)),
@@ -335,8 +391,19 @@ def main(argv: list[str]) -> int:
             import bench
             return bench.cmd_bench(args, REPO)
         if args.command == 'tree':
-            print(kernel.default_tree())
+            # Only the path on stdout: scripts read it.
+            with contextlib.redirect_stdout(sys.stderr):
+                tree = kernel.default_tree()
+            print(tree)
             return 0
+        if args.command == 'build-dir':
+            kdir = Path(args.kdir) if args.kdir else kernel.default_tree()
+            print(kernel.build_dir(kdir, args.config,
+                                   Path(args.root) if args.root else None))
+            return 0
+        if args.command == 'soak':
+            import soak
+            return soak.cmd_soak(args, REPO)
     except UsageError as e:
         die(str(e), 2)
     except Failure as e:

@@ -93,7 +93,7 @@ def cmd_bench(args: argparse.Namespace, repo: Path) -> int:
     kdir = Path(args.kdir).resolve() if args.kdir else kernel.default_tree()
     kernel.check_tree(kdir)
     build_dir = Path(args.build_dir).resolve() if args.build_dir else \
-        kernel.cache_root() / 'build' / f'{kdir.name}-base'
+        kernel.build_dir(kdir, 'base')
     jobs = positive_int('JOBS', args.jobs, 1024)
     timeout = positive_int('TIMEOUT', args.timeout, 86400)
     kernel.build_kernel(kdir, build_dir, kernel.fragments(repo, 'base'), jobs)

@@ -89,8 +89,22 @@ def default_tree() -> Path:
     for tree in src_root.glob('linux-*'):
         if (tree / marker_name).exists():
             return tree
-    progress(f'extracting {DEFAULT_TARBALL.name} ({pkg}) into {src_root}')
     src_root.mkdir(parents=True, exist_ok=True)
+    # One extraction at a time: without the lock, every run that starts
+    # during an extraction sees no marker, deletes the tree another run
+    # just finished (under its builds) and extracts it again.
+    with open(src_root / '.extract-lock', 'w') as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        for tree in src_root.glob('linux-*'):
+            if (tree / marker_name).exists():
+                return tree
+        return _extract(src_root, pkg, marker_name, patches)
+
+
+def _extract(src_root: Path, pkg: str, marker_name: str, patches: list[Path]) -> Path:
+    """Extract the default tarball into @src_root and apply @patches
+    (under the extract lock)."""
+    progress(f'extracting {DEFAULT_TARBALL.name} ({pkg}) into {src_root}')
     tmp = src_root / f'.extract-{os.getpid()}'
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
@@ -108,10 +122,37 @@ def default_tree() -> Path:
     final = src_root / 'linux-{}.{}.{}'.format(*version)
     if final.exists():
         shutil.rmtree(final)
+    # Marked before it gets its name: a tree under that name is complete.
+    (top / marker_name).touch()
     top.rename(final)
     tmp.rmdir()
-    (final / marker_name).touch()
     return final
+
+
+def is_default_tree(kdir: Path) -> bool:
+    """Whether @kdir is the Debian tree the cache extracted (default_tree)."""
+    kdir = kdir.resolve()
+    return kdir.parent == (cache_root() / 'src').resolve() and \
+        any(kdir.glob(f'.{DEFAULT_PACKAGE}_*'))
+
+
+def tree_digest(kdir: Path) -> str:
+    """A digest of a tree's resolved path, the same in every process (unlike
+    hash(), which Python salts per process)."""
+    return hashlib.sha256(str(kdir.resolve()).encode()).hexdigest()[:12]
+
+
+def build_dir(kdir: Path, config: str, root: Optional[Path] = None) -> Path:
+    """The kernel build folder of a tree and config, when BUILD_DIR is not
+    given: <root>/<tree>-<config> for the default tree, and
+    <root>/<tree>-<digest of its path>-<config> for any other tree, so that
+    the next run on the same KDIR builds incrementally in the same folder.
+    @root defaults to the cache's build/."""
+    root = root if root is not None else cache_root() / 'build'
+    kdir = kdir.resolve()
+    if is_default_tree(kdir):
+        return root / f'{kdir.name}-{config}'
+    return root / f'{kdir.name}-{tree_digest(kdir)}-{config}'
 
 
 def fragments(repo: Path, config: str) -> list[Path]:

@@ -32,15 +32,50 @@ def kunit_document(lines: list[str]) -> list[str]:
     return doc[:last + 1]
 
 
-def program_result(name: str, index: int, exit_status: Optional[str]) -> str:
+_SKIP = re.compile(r'#\s*SKIP\b[:\s]*(.*)$', re.IGNORECASE)
+_SUMMARY = re.compile(r'^#\s*(Totals:|PASSED:|FAILED:|Planned tests|Starting \d+ tests)')
+
+
+def skip_reason(output: list[str]) -> str:
+    """Why a program that exited 4 skipped: the reason of its last
+    "# SKIP", else its last diagnostic line; '' if it gave none."""
+    for line in reversed(output):
+        m = _SKIP.search(line)
+        if m and m.group(1).strip():
+            return m.group(1).strip()
+    for line in reversed(output):
+        text = line.strip()
+        if text.startswith('#') and not _SUMMARY.match(text) and not _SKIP.search(text) \
+                and text.lstrip('#').strip():
+            return text.lstrip('#').strip()
+    return ''
+
+
+def program_result(name: str, index: int, exit_status: Optional[str],
+                   output: Optional[list[str]] = None) -> str:
     """The KTAP result line of one program from its exit status."""
     if exit_status is None:
         return f'not ok {index} {name} # did not finish'
     if exit_status == str(KSFT_PASS):
         return f'ok {index} {name}'
     if exit_status == str(KSFT_SKIP):
-        return f'ok {index} {name} # SKIP'
+        return f'ok {index} {name} # SKIP {skip_reason(output or [])}'.rstrip()
     return f'not ok {index} {name} # exit status {exit_status}'
+
+
+def program_problems(key: str, exit_status: Optional[str], output: list[str]) -> list[str]:
+    """What a program's exit status alone says is wrong: any status but 0
+    and 4 (kselftest's skip of the whole program), even after results
+    that all passed; a 4 without a reason. A program that never ended is
+    the kernel's death or hang, judged elsewhere."""
+    if exit_status is None or exit_status == str(KSFT_PASS):
+        return []
+    if exit_status == str(KSFT_SKIP):
+        if skip_reason(output):
+            return []
+        return [f'{key} exited with status 4 (skip) without a reason: '
+                'no "# SKIP <reason>" and no diagnostic line']
+    return [f'{key} exited with status {exit_status}']
 
 
 def tier_document(programs: list[tuple[str, list[str], Optional[str]]],
@@ -59,7 +94,7 @@ def tier_document(programs: list[tuple[str, list[str], Optional[str]]],
             doc.extend('    ' + line if line else '' for line in nested)
         else:
             doc.extend(f'# {line}' for line in output)
-        doc.append(program_result(name, index, status))
+        doc.append(program_result(name, index, status, output))
     return doc
 
 

@@ -18,6 +18,11 @@ import console
 from util import progress
 
 _RESULT = re.compile(r'^(\s*)(not ok|ok) \d+ (\S+)(.*)$')
+# The kernel's ring buffer: big enough that no record of a whole run is
+# overwritten before the init's reader saves it to kmsg.log. A run of
+# every tier writes about 120 KiB of records (kunit 35 KiB, stress and
+# kselftest 81 KiB, measured); the default on UML is 128 KiB.
+LOG_BUF_LEN = '8M'
 
 
 class _Progress:
@@ -26,23 +31,32 @@ class _Progress:
 
     def __init__(self) -> None:
         self.tier = ''
+        self.program = ''
+        self.line_no = 0
+        # The same windows as console.parse() finds afterwards: a report
+        # expected in one prints no BUG:/WARNING: on the terminal (CI
+        # systems scan the output for those words).
+        self.windows = console.WindowTracker()
 
     def feed(self, raw: str) -> None:
         line = console.strip_prefix(raw)
+        self.line_no += 1
+        expected = self.windows.feed(self.line_no, line, self.program)
         if line.startswith('allocsuite: begin '):
-            self.tier = line.split()[2].split('/')[0]
-            progress(f'running {line.split()[2]}')
+            self.program = line.split()[2]
+            self.tier = self.program.split('/')[0]
+            progress(f'running {self.program}')
         elif line.startswith('allocsuite: end '):
-            self.tier = ''
+            self.tier = self.program = ''
         elif self.tier:
             m = _RESULT.match(line)
             # Top level: KUnit suites, and the tests of the other programs.
             if m and not m.group(1):
                 progress(f'  {m.group(2)} {m.group(3)}{m.group(4)}')
-        for kind, pattern in console.SPLATS:
-            if pattern.search(line):
-                progress(f'  kernel report ({kind}): {line.strip()}')
-                break
+        if expected:
+            progress(f'  kernel report ({console.report_kind(line)}, expected in window)')
+        elif expected is not None:
+            progress(f'  kernel report ({console.report_kind(line)}): {line.strip()}')
 
 
 def boot(linux: Path, init: Path, out: Path, plan: Path, timeout: int,
@@ -57,7 +71,7 @@ def boot(linux: Path, init: Path, out: Path, plan: Path, timeout: int,
     umid = f'allocsuite-{os.getpid()}-{int(time.time())}'
     args = [str(linux), f'umid={umid}', 'mem=1G', 'con=null', 'con0=null,fd:1', 'ssl=null',
             'root=/dev/root', 'rootfstype=hostfs', 'rootflags=/', 'ro',
-            f'init={init}', 'printk.devkmsg=on',
+            f'init={init}', 'printk.devkmsg=on', f'log_buf_len={LOG_BUF_LEN}',
             f'ALLOCSUITE_OUT={out}', f'ALLOCSUITE_PLAN={plan}'] + extra_args
     log_path = out / 'console.log'
     started = time.monotonic()

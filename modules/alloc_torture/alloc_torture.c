@@ -48,6 +48,7 @@
 #include <linux/rbtree.h>
 #include <linux/sched.h>
 #include <linux/seq_file.h>
+#include <linux/shrinker.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
@@ -186,6 +187,21 @@ static unsigned int bench_ms;
 module_param(bench_ms, uint, 0444);
 MODULE_PARM_DESC(bench_ms, "At the end, time a process-context kmalloc/kfree loop this long (0..10000, default 0)");
 
+/*
+ * Without pressure or fault injection, every worker must hand out at least
+ * min_rate * duration allocations that succeeded and passed every check,
+ * or its kind fails: a worker whose allocations all fail verifies nothing.
+ * The slowest kind is the timer_list worker, bounded by its callbacks (a
+ * batch of 8 per jiffy at most): on UML (HZ=100), on a 2-core host with a
+ * load average of 4, it verified 3024 and 3189 allocations in 10 s runs,
+ * the hrtimers 5638 to 7964, the others over 150000. The default is 30
+ * times below the timer's rate.
+ */
+#define AT_MIN_RATE_DEFAULT	10
+static unsigned int min_rate = AT_MIN_RATE_DEFAULT;
+module_param(min_rate, uint, 0444);
+MODULE_PARM_DESC(min_rate, "Verified allocations each worker must reach per second of run, without pressure or faults (0..100000, 0 = no minimum, default 10)");
+
 /* struct at_hdr - start of every object large enough to hold it */
 struct at_hdr {
 	u32 magic;
@@ -212,7 +228,9 @@ struct at_obj {
 
 /* struct at_stats - what one worker did; written by that worker only */
 struct at_stats {
-	unsigned long ops;
+	unsigned long ops;		/* attempts, failed ones included */
+	unsigned long verified;		/* succeeded and passed every check */
+	unsigned long verified_min;	/* in a sum: the lowest worker's */
 	unsigned long bytes;
 	unsigned long failures;
 	unsigned long unexpected;
@@ -292,14 +310,21 @@ static bool at_passed;
 static DEFINE_MUTEX(at_finish_lock);
 static bool at_finished;
 static struct delayed_work at_end_work;
-static unsigned int at_setup_step;
+static unsigned int at_setup_step;	/* steps this load went through */
+static unsigned int at_failed_step;	/* the one setup_fail made fail */
 static u32 at_edges[2 * (KMALLOC_SHIFT_HIGH + 3)];
 static unsigned int at_nr_edges;
 
-/* Pressure hog state, written by the hog only. */
+/* Pressure hog state: the list and counts under at_hog_lock (hog, shrinker). */
+static DEFINE_SPINLOCK(at_hog_lock);
 static LIST_HEAD(at_hog_pages);
 static unsigned long at_hog_held, at_hog_max, at_free_min_seen = ULONG_MAX;
+static atomic_long_t at_hog_shrunk = ATOMIC_LONG_INIT(0);
 static unsigned long at_wmark_low, at_wmark_min, at_highatomic;
+static struct shrinker *at_hog_shrinker;
+#ifndef AT_HAVE_SHRINKER_ALLOC
+static struct shrinker at_hog_shrinker_old;
+#endif
 
 /*
  * Process-context ceiling measured at the end (bench_ms): a tight loop,
@@ -317,7 +342,16 @@ static bool at_running(void)
 /* Setup step counter: true when this step must fail (setup_fail). */
 static bool at_setup_fault(void)
 {
-	return ++at_setup_step == setup_fail;
+	if (++at_setup_step != setup_fail)
+		return false;
+	at_failed_step = at_setup_step;
+	return true;
+}
+
+/* The minimum of verified allocations per worker; 0 when none applies. */
+static unsigned long at_min_verified(void)
+{
+	return pressure || faults ? 0 : (unsigned long)min_rate * duration;
 }
 
 /* The fill byte of an object: differs between neighbours, never a poison. */
@@ -524,6 +558,7 @@ static void at_release(struct at_worker *w, struct at_obj *obj)
 static struct at_obj *at_alloc(struct at_worker *w, const struct at_choice *c)
 {
 	bool atomic = at_atomic_kind(w->kind);
+	unsigned long errors = w->st.errors;
 	unsigned int pc = preempt_count();
 	bool irqs = irqs_disabled();
 	struct at_obj *obj, *other;
@@ -547,10 +582,6 @@ static struct at_obj *at_alloc(struct at_worker *w, const struct at_choice *c)
 		if (pressure)
 			gfp |= __GFP_NORETRY;
 	}
-#ifdef AT_SEED_BUG_sleep
-	if (w->kind == AT_TASKLET && w->seq == 100)
-		gfp = GFP_KERNEL;
-#endif
 	/* kmalloc() is the one API that never zeroes. */
 	if (api == AT_KZALLOC)
 		zero = true;
@@ -673,10 +704,9 @@ static struct at_obj *at_alloc(struct at_worker *w, const struct at_choice *c)
 	} else {
 		memset(p, at_fill(obj->seq, obj->owner), size);
 	}
-#ifdef AT_SEED_BUG_pattern
-	if (w->kind == AT_TIMER && size > sizeof(struct at_hdr) && w->seq % 97 == 5)
-		((u8 *)p)[size - 1] ^= 1;
-#endif
+	/* Handed out and checked: context, zeroing, alignment, no overlap. */
+	if (w->st.errors == errors)
+		w->st.verified++;
 	return obj;
 
 quarantine:
@@ -853,16 +883,92 @@ static void at_watermarks(void)
 	}
 }
 
-/* Give back the hog's most recent chunk. */
-static void at_hog_free_one(void)
+/* Give back the hog's most recent chunk: its size in pages, 0 if none. */
+static unsigned long at_hog_free_one(void)
 {
-	struct page *page = list_first_entry(&at_hog_pages, struct page, lru);
-	unsigned int order = page_private(page);
+	struct page *page;
+	unsigned int order;
 
-	list_del(&page->lru);
+	spin_lock(&at_hog_lock);
+	page = list_first_entry_or_null(&at_hog_pages, struct page, lru);
+	if (page) {
+		list_del(&page->lru);
+		at_hog_held -= 1UL << page_private(page);
+	}
+	spin_unlock(&at_hog_lock);
+	if (!page)
+		return 0;
+	order = page_private(page);
 	set_page_private(page, 0);
 	__free_pages(page, order);
-	at_hog_held -= 1UL << order;
+	return 1UL << order;
+}
+
+/* What the hog leaves free at least: low watermark over the high-atomic reserve. */
+static unsigned long at_hog_floor(void)
+{
+	/* Watermark boosts move the watermarks: read them every time. */
+	at_watermarks();
+	return at_highatomic + at_wmark_low;
+}
+
+/*
+ * Reclaim gives the hog's pages back first: a task that enters direct
+ * reclaim (user space faulting a page in, say) while the workers' atomic
+ * allocations or a watermark boost took free memory below min would
+ * otherwise find nothing to reclaim and call the OOM killer before the
+ * hog looks again, a jiffy later.
+ */
+static unsigned long at_hog_count(struct shrinker *shrinker, struct shrink_control *sc)
+{
+	return READ_ONCE(at_hog_held) ?: SHRINK_EMPTY;
+}
+
+static unsigned long at_hog_scan(struct shrinker *shrinker, struct shrink_control *sc)
+{
+	unsigned long freed = 0, n;
+
+	while (freed < sc->nr_to_scan && (n = at_hog_free_one()))
+		freed += n;
+	atomic_long_add(freed, &at_hog_shrunk);
+	return freed ?: SHRINK_STOP;
+}
+
+/* Register the hog's shrinker (shrinker_alloc from 6.7, before it in place). */
+static int at_hog_shrinker_register(void)
+{
+	struct shrinker *s;
+
+#ifdef AT_HAVE_SHRINKER_ALLOC
+	s = shrinker_alloc(0, "alloc_torture-hog");
+	if (!s)
+		return -ENOMEM;
+#else
+	s = &at_hog_shrinker_old;
+#endif
+	s->count_objects = at_hog_count;
+	s->scan_objects = at_hog_scan;
+	s->seeks = DEFAULT_SEEKS;
+#ifdef AT_HAVE_SHRINKER_ALLOC
+	shrinker_register(s);
+#else
+	if (register_shrinker(s, "alloc_torture-hog"))
+		return -ENOMEM;
+#endif
+	at_hog_shrinker = s;
+	return 0;
+}
+
+static void at_hog_shrinker_unregister(void)
+{
+	if (!at_hog_shrinker)
+		return;
+#ifdef AT_HAVE_SHRINKER_ALLOC
+	shrinker_free(at_hog_shrinker);
+#else
+	unregister_shrinker(at_hog_shrinker);
+#endif
+	at_hog_shrinker = NULL;
 }
 
 /*
@@ -871,7 +977,8 @@ static void at_hog_free_one(void)
  * workers' allocations run near their failure paths while GFP_KERNEL
  * callers (user space included) still find pages above min. Lower is
  * not safe on UML: with the hog halfway between min and low, or an
- * eighth of the way, the OOM killer took the script. Checked every jiffy.
+ * eighth of the way, the OOM killer took the script. Checked every jiffy;
+ * in between, reclaim takes the hog's pages through its shrinker.
  */
 static int at_hog_fn(void *data)
 {
@@ -880,9 +987,7 @@ static int at_hog_fn(void *data)
 		unsigned long floor, target;
 		unsigned int n;
 
-		/* Watermark boosts move the watermarks: read them every time. */
-		at_watermarks();
-		floor = at_highatomic + at_wmark_low;
+		floor = at_hog_floor();
 		target = floor + (at_wmark_low - at_wmark_min);
 
 		at_free_min_seen = min(at_free_min_seen, free);
@@ -894,18 +999,20 @@ static int at_hog_fn(void *data)
 			if (!page)
 				break;
 			set_page_private(page, order);
+			spin_lock(&at_hog_lock);
 			list_add(&page->lru, &at_hog_pages);
 			at_hog_held += 1UL << order;
 			at_hog_max = max(at_hog_max, at_hog_held);
+			spin_unlock(&at_hog_lock);
 			free = global_zone_page_state(NR_FREE_PAGES);
 		}
-		while (!list_empty(&at_hog_pages) &&
-		       (!at_running() || global_zone_page_state(NR_FREE_PAGES) < floor))
-			at_hog_free_one();
+		while ((!at_running() || global_zone_page_state(NR_FREE_PAGES) < at_hog_floor()) &&
+		       at_hog_free_one())
+			;
 		schedule_timeout_interruptible(1);
 	}
-	while (!list_empty(&at_hog_pages))
-		at_hog_free_one();
+	while (at_hog_free_one())
+		;
 	return 0;
 }
 
@@ -955,10 +1062,13 @@ static void at_kind_stats(enum at_kind kind, struct at_stats *sum)
 	unsigned int i, j;
 
 	memset(sum, 0, sizeof(*sum));
+	sum->verified_min = at_nr[kind] ? ULONG_MAX : 0;
 	for (i = 0; i < at_nr[kind]; i++) {
 		const struct at_stats *st = &at_workers[kind][i].st;
 
 		sum->ops += st->ops;
+		sum->verified += st->verified;
+		sum->verified_min = min(sum->verified_min, st->verified);
 		sum->bytes += st->bytes;
 		sum->failures += st->failures;
 		sum->unexpected += st->unexpected;
@@ -999,7 +1109,9 @@ static const char *at_kind_result(enum at_kind kind, const struct at_stats *st)
 {
 	if (at_skip_reason(kind))
 		return "skip";
-	return st->errors || st->unexpected || !st->ops ? "fail" : "pass";
+	if (st->errors || st->unexpected || !st->verified)
+		return "fail";
+	return st->verified_min < at_min_verified() ? "fail" : "pass";
 }
 
 /* Stop every worker, free everything; with @report, print the KTAP. */
@@ -1053,6 +1165,7 @@ static void at_finish(bool report)
 		kthread_stop(at_hog);
 		at_hog = NULL;
 	}
+	at_hog_shrinker_unregister();
 	/* Everything is stopped: free what is left, in process context. */
 	for (k = 0; k < AT_NR_KINDS; k++) {
 		for (i = 0; i < at_nr[k]; i++) {
@@ -1062,12 +1175,6 @@ static void at_finish(bool report)
 			for (s = 0; s < pool_size; s++) {
 				if (!w->pool[s])
 					continue;
-#ifdef AT_SEED_BUG_leak
-				if (k == AT_KTHREAD && s == 0) {
-					w->pool[s] = NULL;
-					continue;
-				}
-#endif
 				at_release(w, w->pool[s]);
 				w->pool[s] = NULL;
 			}
@@ -1099,9 +1206,12 @@ static void at_finish(bool report)
 			res = at_kind_result(k, &st);
 			if (!strcmp(res, "fail"))
 				pass = false;
-			pr_info("# %s: ops %lu bytes %lu failures %lu unexpected %lu errors %lu handoffs %lu/%lu\n",
-				at_kind_name[k], st.ops, st.bytes, st.failures, st.unexpected,
-				st.errors, st.handoffs_out, st.handoffs_in);
+			pr_info("# %s: ops %lu verified %lu bytes %lu failures %lu unexpected %lu errors %lu handoffs %lu/%lu\n",
+				at_kind_name[k], st.ops, st.verified, st.bytes, st.failures,
+				st.unexpected, st.errors, st.handoffs_out, st.handoffs_in);
+			if (!skip)
+				pr_info("# %s: verified allocations per worker: lowest %lu, minimum %lu\n",
+					at_kind_name[k], st.verified_min, at_min_verified());
 			if (skip)
 				pr_info("ok %u %s # SKIP %s\n", ++n, at_kind_name[k], skip);
 			else
@@ -1134,6 +1244,8 @@ static void at_show_kind(struct seq_file *m, enum at_kind k, bool done)
 	at_kind_stats(k, &st);
 	seq_printf(m, "%s_workers: %u\n", name, at_skip_reason(k) ? 0 : at_nr[k]);
 	seq_printf(m, "%s_ops: %lu\n", name, st.ops);
+	seq_printf(m, "%s_verified: %lu\n", name, st.verified);
+	seq_printf(m, "%s_verified_min_worker: %lu\n", name, st.verified_min);
 	seq_printf(m, "%s_bytes: %lu\n", name, st.bytes);
 	seq_printf(m, "%s_failures: %lu\n", name, st.failures);
 	seq_printf(m, "%s_unexpected_failures: %lu\n", name, st.unexpected);
@@ -1176,6 +1288,8 @@ static int at_stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "seed: %lu\n", seed);
 	seq_printf(m, "elapsed_ms: %u\n", jiffies_to_msecs(jiffies - at_start));
 	seq_printf(m, "run_ms: %u\n", jiffies_to_msecs(READ_ONCE(at_end) - at_start));
+	seq_printf(m, "setup_steps: %u\n", at_setup_step);
+	seq_printf(m, "min_verified_per_worker: %lu\n", at_min_verified());
 	seq_printf(m, "live_objects: %ld\n", atomic_long_read(&at_live));
 	seq_printf(m, "quarantined_objects: %ld\n", atomic_long_read(&at_quarantined));
 	for (k = 0; k < AT_NR_KINDS; k++)
@@ -1187,6 +1301,7 @@ static int at_stats_show(struct seq_file *m, void *v)
 		seq_printf(m, "free_pages_min_seen: %lu\n", at_free_min_seen);
 		seq_printf(m, "hog_pages_max: %lu\n", at_hog_max);
 		seq_printf(m, "hog_pages_held: %lu\n", at_hog_held);
+		seq_printf(m, "hog_pages_shrunk: %ld\n", atomic_long_read(&at_hog_shrunk));
 	}
 	if (done && bench_ms) {
 		seq_printf(m, "ceiling_ops: %lu\n", at_ceiling_ops);
@@ -1235,6 +1350,7 @@ static int at_check_params(void)
 		{ "verbose", &verbose, 0, 2 },
 		{ "setup_fail", &setup_fail, 0, 64 },
 		{ "bench_ms", &bench_ms, 0, 10000 },
+		{ "min_rate", &min_rate, 0, 100000 },
 	};
 	unsigned int i, k, total = 0;
 
@@ -1465,6 +1581,8 @@ static int __init at_init(void)
 		at_free_handles = &at_handles[i];
 	}
 	if (pressure) {
+		if (at_setup_fault() || at_hog_shrinker_register())
+			goto fail;
 		at_hog = at_setup_fault() ? ERR_PTR(-ENOMEM) :
 			kthread_create(at_hog_fn, NULL, "alloc_torture/hog");
 		if (IS_ERR(at_hog)) {
@@ -1486,7 +1604,11 @@ static int __init at_init(void)
 	return 0;
 
 fail:
-	pr_err("setup step %u failed: unwinding\n", at_setup_step);
+	/* The script checks that the step it asked for is the one that failed. */
+	if (at_failed_step)
+		pr_err("setup step %u failed (setup_fail): unwinding\n", at_failed_step);
+	else
+		pr_err("setup failed at or after step %u: unwinding\n", at_setup_step);
 	/* Nothing was started: kthreads created but never woken are stopped. */
 	for (i = 0; i < at_nr[AT_KTHREAD]; i++)
 		if (at_workers[AT_KTHREAD][i].task)
@@ -1494,6 +1616,7 @@ fail:
 	if (at_hog)
 		kthread_stop(at_hog);
 	at_hog = NULL;
+	at_hog_shrinker_unregister();
 	at_teardown();
 	return ret;
 }

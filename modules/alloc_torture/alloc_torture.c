@@ -985,19 +985,24 @@ static int at_hog_fn(void *data)
 	while (!kthread_should_stop()) {
 		unsigned long free = global_zone_page_state(NR_FREE_PAGES);
 		unsigned long floor, target;
-		unsigned int n;
+		unsigned int n, cap = 9;
 
 		floor = at_hog_floor();
 		target = floor + (at_wmark_low - at_wmark_min);
 
 		at_free_min_seen = min(at_free_min_seen, free);
 		for (n = 0; n < 4096 && at_running() && free > target; n++) {
-			unsigned int order = min_t(unsigned int, 9, ilog2(free - target));
+			unsigned int order = min_t(unsigned int, cap, ilog2(free - target));
 			struct page *page;
 
 			page = alloc_pages(__GFP_NOWARN | __GFP_NORETRY | __GFP_NOMEMALLOC, order);
-			if (!page)
-				break;
+			if (!page) {
+				/* Free memory may be fragmented: smaller blocks next. */
+				if (!order)
+					break;
+				cap = order - 1;
+				continue;
+			}
 			set_page_private(page, order);
 			spin_lock(&at_hog_lock);
 			list_add(&page->lru, &at_hog_pages);
@@ -1006,6 +1011,7 @@ static int at_hog_fn(void *data)
 			spin_unlock(&at_hog_lock);
 			free = global_zone_page_state(NR_FREE_PAGES);
 		}
+		at_free_min_seen = min(at_free_min_seen, free);
 		while ((!at_running() || global_zone_page_state(NR_FREE_PAGES) < at_hog_floor()) &&
 		       at_hog_free_one())
 			;

@@ -603,6 +603,14 @@ class ResultsTest(unittest.TestCase):
         self.assertTrue(any('panic at console line' in p and 'during boot' in p
                             for p in problems))
 
+    def test_uml_fp_registers_on_an_amx_host_are_explained(self):
+        def edit(text):
+            return text.replace('Kernel panic', 'userspace - ptrace set fp regs failed, '
+                                'errno = 14\nKernel panic', 1)
+        _, verdict, _, problems = self.judge('boot-death.log', edit=edit)
+        self.assertFalse(verdict)
+        self.assertTrue(any('uml-host-xstate-size.patch' in p for p in problems))
+
 
 if __name__ == '__main__':
     unittest.main()

@@ -181,6 +181,11 @@ def evaluate(con: console.Console, plan: list[tuple[str, str, str]], out: Path,
 
     if not con.userspace:
         problems.append('the kernel died during boot, before the init ran: see console.log')
+        if any('ptrace set fp regs failed' in line for line in con.lines):
+            problems.append('UML could not restore a user process\'s FP registers: this '
+                            'host\'s XSAVE area is larger than the tree\'s UML expects (a '
+                            'CPU with AMX); apply configs/patches/uml-host-xstate-size.patch '
+                            'to the tree, or use the default tree, which has it')
     elif timed_out:
         running = con.running()
         where = f' while running {running.key}' if running else ''

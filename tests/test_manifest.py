@@ -350,6 +350,19 @@ class BootsTest(unittest.TestCase):
         self.assertEqual('kunit@init_on_alloc', manifest.tier_label('kunit', 'init_on_alloc'))
         self.assertEqual('kunit', manifest.tier_label('kunit', 'default'))
 
+    def test_stress_has_a_kernel_of_its_own(self):
+        parts = manifest.parts_for(['kunit', 'stress', 'kselftest'])
+        self.assertEqual([('default', ['kunit', 'kselftest'], '', True),
+                          ('default', ['stress'], 'default-stress', False)],
+                         [(p.boot, p.tiers, p.folder, p.primary) for p in parts[:2]])
+        self.assertEqual('default (stress)', parts[1].name)
+        self.assertTrue(all(p.boot != 'default' and p.tiers == ['kunit'] and p.primary
+                            and p.folder == p.boot for p in parts[2:]))
+        # Alone, the stress tier is the boot's primary part, in the run folder.
+        self.assertEqual([('default', ['stress'], '', True)],
+                         [(p.boot, p.tiers, p.folder, p.primary)
+                          for p in manifest.parts_for(['stress'])])
+
 
 class BuildDirTest(unittest.TestCase):
     def name_in_a_new_process(self, kdir: Path, seed: str) -> str:
@@ -432,7 +445,8 @@ class SecondBootTest(unittest.TestCase):
         plan2 = [p for p in test_glue.PLAN if p[0] == 'kunit']
         verdict, tiers, problems = test_glue.runner().write_results(
             out, 'test', con, test_glue.PLAN, kunit_py(), False, 900, '', [], [], None,
-            [('init_on_alloc', second, con2, plan2, False)])
+            [(manifest.Part('init_on_alloc', ['kunit'], ['init_on_alloc=1'], 'init_on_alloc',
+                            True), second, con2, plan2, False)])
         self.assertEqual(['kunit', 'stress', 'kselftest', 'kunit@init_on_alloc'],
                          [t.name for t in tiers])
         self.assertEqual((10, 0, 0), tiers[-1].counts())

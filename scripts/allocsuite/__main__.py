@@ -10,6 +10,7 @@ The Makefile is the user interface; this does the work.
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import contextlib
 import dataclasses
 import datetime
@@ -207,20 +208,22 @@ def write_results(out: Path, run_id: str, con: console.Console,
                   timeout: int, filter_glob: str, info: list[tuple[str, str]],
                   timings: list[tuple[str, float]],
                   expected: Optional[manifest.Expected] = None,
-                  more_boots: Optional[list[tuple[str, Path, console.Console,
+                  more_boots: Optional[list[tuple[manifest.Part, Path, console.Console,
                                                   list[tuple[str, str, str]], bool]]] = None,
                   ) -> tuple[bool, list[report.Tier], list[str]]:
     """Judge a boot from its console and the programs' logs in @out, and
     write kunit.json, junit.xml and summary.md there; returns (passed,
     tiers, problems). @more_boots: (boot, its folder, console, plan, timed
-    out) of the other boots of the run, judged the same way, their tiers
-    named <tier>@<boot>."""
+    out) of the other parts of the run, judged the same way, the tiers of
+    boots other than the default named <tier>@<boot>."""
     tier_results, problems = evaluate(con, plan, out, kunit_py, timed_out, timeout,
                                       filter_glob, expected)
     stray = report.attribute(tier_results, con.splats)
     splats = list(con.splats)
-    for boot, bout, bcon, bplan, btimed_out in more_boots or []:
-        bexp = dataclasses.replace(expected, boot=boot) if expected else None
+    for part, bout, bcon, bplan, btimed_out in more_boots or []:
+        boot = part.boot
+        bexp = dataclasses.replace(expected, boot=boot, primary=part.primary) \
+            if expected else None
         btiers, bproblems = evaluate(bcon, bplan, bout, kunit_py, btimed_out, timeout,
                                      filter_glob, bexp)
         stray += report.attribute(btiers, bcon.splats)
@@ -229,8 +232,8 @@ def write_results(out: Path, run_id: str, con: console.Console,
             for leaf in tier.leaves:
                 leaf.tier = tier.name
         for splat in bcon.splats:
-            splat.where = f'{splat.where} (boot {boot}, {bout.name}/console.log)'
-        problems += [f'boot {boot}: {p}' for p in bproblems]
+            splat.where = f'{splat.where} (boot {part.name}, {bout.name}/console.log)'
+        problems += [f'boot {part.name}: {p}' for p in bproblems]
         tier_results += btiers
         splats += bcon.splats
     beyond_tests = list(problems)     # the kernel reports fail their tests in JUnit
@@ -315,23 +318,39 @@ def cmd_check(args: argparse.Namespace) -> int:
     lap('modules and kselftests build')
 
     # The default boot runs every tier; each other boot of manifest.BOOTS
-    # runs its tiers again with its kernel arguments, in a sub-folder.
+    # runs its tiers again with its kernel arguments, in a sub-folder. The
+    # parts (manifest.parts_for) are UML kernels of one CPU each: they run
+    # side by side, as many at once as the host has CPUs (at most 2).
     extra = [f'kunit.filter_glob={filter_glob}'] if filter_glob else []
-    boots = []
-    for boot, boot_tiers, boot_args in manifest.boots_for(tiers):
-        bout = out if boot == manifest.DEFAULT_BOOT else out / boot
+    parts = manifest.parts_for(tiers)
+    for part in parts:
+        bout = out / part.folder if part.folder else out
         bout.mkdir(exist_ok=True)
-        bplan = plan_lines(boot_tiers, out / 'bin', ksft)
+        bplan = plan_lines(part.tiers, out / 'bin', ksft)
         (bout / 'plan').write_text(''.join(f'{t} {n} {c}\n' for t, n, c in bplan))
-        progress(f'booting {build_dir / "linux"}{"".join(" " + a for a in boot_args)} '
-                 f'(results in {bout})')
-        btext, bstatus, btimed_out, _ = uml.boot(build_dir / 'linux',
-                                                 REPO / 'scripts/uml-init.sh', bout,
-                                                 bout / 'plan', timeout, extra + boot_args)
-        boots.append((boot, bout, console.parse(btext), bplan, btimed_out,
-                      (boot_args, bstatus)))
-        lap('boot and tests' if boot == manifest.DEFAULT_BOOT else f'boot {boot}')
-    _, _, con, plan, timed_out, (_, status) = boots[0]
+
+    def run_part(part: manifest.Part) -> tuple:
+        bout = out / part.folder if part.folder else out
+        progress(f'[{part.name}] booting {build_dir / "linux"}'
+                 f'{"".join(" " + a for a in part.args)} (results in {bout})')
+        btext, bstatus, btimed_out, secs = uml.boot(
+            build_dir / 'linux', REPO / 'scripts/uml-init.sh', bout, bout / 'plan',
+            timeout, extra + part.args, label=part.name if len(parts) > 1 else '')
+        progress(f'[{part.name}] done in {secs:.1f}s')
+        return (part, bout, console.parse(btext), plan_lines(part.tiers, out / 'bin', ksft),
+                btimed_out, (part.args, bstatus), secs)
+
+    lanes = max(1, min(2, os.cpu_count() or 1, len(parts)))
+    # Longest first: the stress tier's kernel starts at once.
+    order = sorted(parts, key=lambda p: 'stress' not in p.tiers)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=lanes) as pool:
+        done = {id(r[0]): r for r in pool.map(run_part, order)}
+    boots = [done[id(part)] for part in parts]
+    for part, *_, secs in boots:
+        timings.append((f'boot {part.name} (in parallel, {lanes} at once)'
+                        if lanes > 1 else f'boot {part.name}', secs))
+    lap('boots and tests, wall time')
+    _, _, con, plan, timed_out, (_, status), _ = boots[0]
 
     release = (out / 'kernel-release').read_text().strip() \
         if (out / 'kernel-release').exists() else 'unknown (no user space)'
@@ -339,13 +358,14 @@ def cmd_check(args: argparse.Namespace) -> int:
             ('config', f'{args.config}: ' + ', '.join(f'configs/{f.name}' for f in frags)),
             ('tiers', ', '.join(tiers)), ('filter', filter_glob or 'none'),
             ('UML exit status', 'killed' if status is None else str(status))]
-    info += [(f'boot {b}', f'{" ".join(a)}, tiers {", ".join(sorted({t for t, _, _ in p}))}, '
-              f'UML exit status {"killed" if st is None else st}, in {bo.name}/')
-             for b, bo, _, p, _, (a, st) in boots[1:]]
+    info += [(f'boot {p.name}', f'{" ".join(a) or "default arguments"}, tiers '
+              f'{", ".join(p.tiers)}, UML exit status {"killed" if st is None else st}, '
+              f'in {bo.name}/')
+             for p, bo, _, _, _, (a, st), _ in boots[1:]]
     verdict, tier_results, problems = write_results(
         out, run_id, con, plan, kdir / 'tools/testing/kunit/kunit.py',
         timed_out, timeout, filter_glob, info, timings, expected,
-        [(b, bo, c, p, t) for b, bo, c, p, t, _ in boots[1:]])
+        [(p, bo, c, pl, t) for p, bo, c, pl, t, _, _ in boots[1:]])
     print()
     for row in report.table(tier_results):
         print(row)

@@ -29,7 +29,9 @@ class _Progress:
     """Turns console lines into progress lines: which program runs, and
     the result of each KUnit suite and each kselftest."""
 
-    def __init__(self) -> None:
+    def __init__(self, label: str = '') -> None:
+        # Kernels running side by side say whose line it is.
+        self.prefix = f'[{label}] ' if label else ''
         self.tier = ''
         self.program = ''
         self.line_no = 0
@@ -45,30 +47,32 @@ class _Progress:
         if line.startswith('allocsuite: begin '):
             self.program = line.split()[2]
             self.tier = self.program.split('/')[0]
-            progress(f'running {self.program}')
+            progress(f'{self.prefix}running {self.program}')
         elif line.startswith('allocsuite: end '):
             self.tier = self.program = ''
         elif self.tier:
             m = _RESULT.match(line)
             # Top level: KUnit suites, and the tests of the other programs.
             if m and not m.group(1):
-                progress(f'  {m.group(2)} {m.group(3)}{m.group(4)}')
+                progress(f'{self.prefix}  {m.group(2)} {m.group(3)}{m.group(4)}')
         if expected:
-            progress(f'  kernel report ({console.report_kind(line)}, expected in window)')
+            progress(f'{self.prefix}  kernel report ({console.report_kind(line)}, expected in window)')
         elif expected is not None:
-            progress(f'  kernel report ({console.report_kind(line)}): {line.strip()}')
+            progress(f'{self.prefix}  kernel report ({console.report_kind(line)}): {line.strip()}')
 
 
 def boot(linux: Path, init: Path, out: Path, plan: Path, timeout: int,
-         extra_args: list[str]) -> tuple[str, Optional[int], bool, float]:
-    """Boot UML and run the plan.
+         extra_args: list[str], label: str = '') -> tuple[str, Optional[int], bool, float]:
+    """Boot UML and run the plan; @label prefixes its progress lines.
 
     Returns (console text, exit status or None if killed, timed out,
     seconds). The console is also written to out/console.log as it comes.
     """
     # UML keeps its mconsole socket in ~/.uml/<umid>: name it, to remove it
     # even when the kernel had to be killed.
-    umid = f'allocsuite-{os.getpid()}-{int(time.time())}'
+    # Kernels booted side by side by one runner need their own.
+    umid = f'allocsuite-{os.getpid()}-{threading.get_ident()}-{int(time.time())}'
+
     args = [str(linux), f'umid={umid}', 'mem=1G', 'con=null', 'con0=null,fd:1', 'ssl=null',
             'root=/dev/root', 'rootfstype=hostfs', 'rootflags=/', 'ro',
             f'init={init}', 'printk.devkmsg=on', f'log_buf_len={LOG_BUF_LEN}',
@@ -76,7 +80,7 @@ def boot(linux: Path, init: Path, out: Path, plan: Path, timeout: int,
     log_path = out / 'console.log'
     started = time.monotonic()
     chunks: list[str] = []
-    watcher = _Progress()
+    watcher = _Progress(label)
     with open(log_path, 'w') as log:
         log.write('# ' + ' '.join(args) + '\n')
         proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,

@@ -452,9 +452,9 @@ class SecondBootTest(unittest.TestCase):
         self.assertEqual((10, 0, 0), tiers[-1].counts())
         self.assertTrue((second / 'kunit.ktap').exists())
         self.assertFalse(verdict)
-        self.assertEqual(['kernel report: WARNING at console line 127 during shutdown '
-                          '(boot init_on_alloc, init_on_alloc/console.log): WARNING: CPU: 0 '
-                          'PID: 1 at mm/slub.c:1 x+0x1/0x2'], problems)
+        self.assertEqual(['kernel report: WARNING at console line 127 during shutdown: '
+                          'WARNING: CPU: 0 PID: 1 at mm/slub.c:1 x+0x1/0x2 (boot init_on_alloc, '
+                          'init_on_alloc/console.log)'], problems)
         self.assertIn('| kunit@init_on_alloc | alloc_kmalloc | 10 | 0 | 0 |',
                       (out / 'summary.md').read_text())
 

@@ -232,7 +232,7 @@ def write_results(out: Path, run_id: str, con: console.Console,
             for leaf in tier.leaves:
                 leaf.tier = tier.name
         for splat in bcon.splats:
-            splat.where = f'{splat.where} (boot {part.name}, {bout.name}/console.log)'
+            splat.origin = f'boot {part.name}, {bout.name}/console.log'
         problems += [f'boot {part.name}: {p}' for p in bproblems]
         tier_results += btiers
         splats += bcon.splats

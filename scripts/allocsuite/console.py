@@ -215,10 +215,12 @@ class Splat:
     where: str                       # 'boot', 'shutdown' or '<tier>/<name>'
     test: str                        # the test it happened in, or ''
     expected: bool = False
+    origin: str = ''                 # the boot and console of a run's other kernels
 
     def describe(self) -> str:
         place = self.where + (f': {self.test}' if self.test else '')
-        return f'{self.kind} at console line {self.line_no} during {place}: {self.text}'
+        return f'{self.kind} at console line {self.line_no} during {place}: {self.text}' + \
+            (f' ({self.origin})' if self.origin else '')
 
 
 @dataclasses.dataclass

@@ -22,8 +22,15 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 RESULTS ?= $(CURDIR)/results
 # make soak: how many make check runs, 1 to 1000.
 N ?= 20
+# make compare: the kernel tree or run folder(s) to compare with, the other
+# side (default KDIR, or the default tree), and make check runs per tree.
+BASE ?=
+NEW ?= $(KDIR)
+RUNS ?= 3
 
-PYTHON ?= python3
+# Debian's python3 when there is one: its packages (python3-matplotlib)
+# install into it, not into a python3 of one's own earlier on PATH.
+PYTHON ?= $(firstword $(wildcard /usr/bin/python3) python3)
 RUNNER := $(PYTHON) $(CURDIR)/scripts/allocsuite
 
 .DEFAULT_GOAL := help
@@ -41,6 +48,9 @@ help:
 	@echo '          default run, beside a process-context kmalloc/kfree loop'
 	@echo '  soak    N=<runs> (default 20, at most 1000): make check N times in a row,'
 	@echo '          then every test that failed in any run, with how often'
+	@echo '  compare BASE=<tree|run folder> [NEW=<tree|run folder>] [RUNS=3]: what changed'
+	@echo '          from BASE to NEW (default KDIR): verdicts, reports, stress rates'
+	@echo '          beyond the noise; exit 1 when something got worse'
 	@echo '  intree  KDIR=<writable tree>: copy kunit/ into its lib/ with Kconfig and'
 	@echo '          Makefile hooks, and print the kunit.py command that runs it'
 	@echo '  deps    install the Debian packages make check needs (as root),'
@@ -81,6 +91,11 @@ soak:
 		'BUILD_DIR=$(BUILD_DIR)' 'CONFIG=$(CONFIG)' 'TIER=$(TIER)' 'FILTER=$(FILTER)' \
 		'TIMEOUT=$(TIMEOUT)' 'JOBS=$(JOBS)'
 
+compare:
+	@sh scripts/deps.sh compare $(if $(KDIR),,default-kernel)
+	@$(RUNNER) compare --base '$(BASE)' --new '$(NEW)' --runs '$(RUNS)' --tier '$(TIER)' \
+		--config '$(CONFIG)' --timeout '$(TIMEOUT)' --jobs '$(JOBS)' --results '$(RESULTS)'
+
 intree:
 	@bash scripts/intree.sh '$(KDIR)' '$(BUILD_DIR)'
 
@@ -92,4 +107,4 @@ clean:
 	find '$(RESULTS)' -mindepth 1 -maxdepth 1 ! -name README.md ! -name .gitignore \
 		-exec rm -rf {} +
 
-.PHONY: help deps check bench soak intree test clean
+.PHONY: help deps check bench soak compare intree test clean

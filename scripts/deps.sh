@@ -3,9 +3,10 @@
 #
 # Install the Debian packages a target needs, or say how.
 #
-# usage: deps.sh check|test [default-kernel]
+# usage: deps.sh check|compare|test [default-kernel]
 #   check           what make check needs to build a UML kernel and run it
-#   test            that, plus what make test needs (shellcheck, patch)
+#   compare         that, plus matplotlib for make compare's plot
+#   test            all of the above, plus what make test needs (shellcheck)
 #   default-kernel  also Debian's linux-source-6.12 (when KDIR is not set)
 #
 # As root, missing packages are installed with apt-get; otherwise this
@@ -15,8 +16,9 @@ set -eu
 
 case "${1:-}" in
 check) pkgs="build-essential flex bison bc libelf-dev libssl-dev python3 kmod ccache xz-utils perl patch" ;;
-test) pkgs="build-essential flex bison bc libelf-dev libssl-dev python3 kmod ccache xz-utils perl shellcheck patch" ;;
-*) echo "usage: $0 check|test [default-kernel]" >&2; exit 2 ;;
+compare) pkgs="build-essential flex bison bc libelf-dev libssl-dev python3 kmod ccache xz-utils perl patch python3-matplotlib" ;;
+test) pkgs="build-essential flex bison bc libelf-dev libssl-dev python3 kmod ccache xz-utils perl shellcheck patch python3-matplotlib" ;;
+*) echo "usage: $0 check|compare|test [default-kernel]" >&2; exit 2 ;;
 esac
 if [ "${2:-}" = "default-kernel" ]; then
 	pkgs="$pkgs linux-source-6.12"

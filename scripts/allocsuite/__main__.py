@@ -247,6 +247,9 @@ def write_results(out: Path, run_id: str, con: console.Console,
                                                           xml_declaration=True)
     (out / 'summary.md').write_text(report.summary(run_id, verdict, info, tier_results,
                                                    splats, problems, timings))
+    (out / 'verdict.json').write_text(json.dumps(
+        report.verdict_json(run_id, verdict, info, tier_results, splats, problems, timings),
+        indent=1) + '\n')
     return verdict, tier_results, problems
 
 
@@ -408,6 +411,12 @@ def main(argv: list[str]) -> int:
                          ('--jobs', str(os.cpu_count() or 1)),
                          ('--results', str(REPO / 'results'))):
         bench_cmd.add_argument(opt, default=default)
+    cmp_cmd = sub.add_parser('compare', help='what changed between two kernels or runs')
+    for opt, default in (('--base', ''), ('--new', ''), ('--runs', '3'), ('--tier', ''),
+                         ('--config', 'base'), ('--timeout', '600'),
+                         ('--jobs', str(os.cpu_count() or 1)),
+                         ('--results', str(REPO / 'results'))):
+        cmp_cmd.add_argument(opt, default=default)
     args = parser.parse_args(argv)
     try:
         if args.command == 'check':
@@ -426,6 +435,9 @@ def main(argv: list[str]) -> int:
             print(kernel.build_dir(kdir, args.config,
                                    Path(args.root) if args.root else None))
             return 0
+        if args.command == 'compare':
+            import compare
+            return compare.cmd_compare(args, REPO)
         if args.command == 'soak':
             import soak
             return soak.cmd_soak(args, REPO)

@@ -217,6 +217,29 @@ def attribute(tiers: list[Tier], splats: list[Splat]) -> list[Splat]:
     return stray
 
 
+def verdict_json(run_id: str, verdict: bool, info: list[tuple[str, str]], tiers: list[Tier],
+                 splats: list[Splat], problems: list[str],
+                 timings: list[tuple[str, float]]) -> JsonObj:
+    """Everything a run concluded, for programs (make compare, CI): every
+    test's status, the known deviations, the kernel reports, the problems."""
+    return {
+        'format': 'allocsuite-verdict-1',
+        'run': run_id,
+        'verdict': 'PASS' if verdict else 'FAIL',
+        'info': dict(info),
+        'tiers': {t.name: {'seconds': round(t.seconds, 1),
+                           'tests': {lf.dotted: lf.status for lf in t.leaves},
+                           'skip_reasons': t.skip_reasons,
+                           'deviations': [{'test': test, 'kind': kind, 'reason': reason}
+                                          for test, kind, reason in t.deviations]}
+                  for t in tiers},
+        'reports': [{'kind': sp.kind, 'where': sp.where, 'test': sp.test, 'text': sp.text,
+                     'expected': sp.expected, 'origin': sp.origin} for sp in splats],
+        'problems': problems,
+        'timings': [{'step': step, 'seconds': round(secs, 1)} for step, secs in timings],
+    }
+
+
 def table(tiers: list[Tier]) -> list[str]:
     """The terminal table: one row per tier."""
     width = max([10] + [len(t.name) for t in tiers])

@@ -296,6 +296,43 @@ class ProgressTest(unittest.TestCase):
         self.assertEqual(1, out.count('expected in window'))
 
 
+    def test_label_and_last_time(self):
+        watcher = uml._Progress('default (stress)', {'stress': 31.8})
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            for line in ('allocsuite: begin stress/alloc_torture', 'ok 1 tasklet',
+                         'allocsuite: end stress/alloc_torture 0', 'ok 2 stray'):
+                watcher.feed(line + '\n')
+        self.assertEqual('[allocsuite] [default (stress)] running stress/alloc_torture (tier '
+                         'stress took 31.8s last time)\n'
+                         '[allocsuite] [default (stress)]   ok tasklet\n', out.getvalue())
+
+
+class BuildPlanTest(unittest.TestCase):
+    """The estimate of what a kernel build has to compile."""
+
+    def test_stale_objects_and_new_folder(self):
+        import kernel
+        import os
+        with tempfile.TemporaryDirectory() as tmp:
+            kdir, build = Path(tmp) / 'src', Path(tmp) / 'build' / 'linux-6.12-base'
+            for rel in ('mm/a', 'mm/b', 'lib/c'):
+                (kdir / rel).parent.mkdir(parents=True, exist_ok=True)
+                (kdir / f'{rel}.c').write_text('int x;\n')
+                (build / rel).parent.mkdir(parents=True, exist_ok=True)
+                (build / f'{rel}.o').write_text('')
+                os.utime(kdir / f'{rel}.c', (1000, 1000))
+            (build / 'linux').write_text('')
+            os.utime(kdir / 'mm/b.c', None)          # edited after its object
+            self.assertEqual(1, kernel.build_plan(kdir, build)[0])
+            kernel._save_stats(build)
+            fresh = build.parent / 'linux-6.13-base'
+            fresh.mkdir()
+            self.assertEqual((3, 'the last full build of linux-6.12-base'),
+                             kernel.build_plan(kdir, fresh))
+            self.assertEqual((None, ''), kernel.build_plan(kdir, build.parent / 'x-debug'))
+
+
 class KtapTest(unittest.TestCase):
     def test_tier_document_nests_finished_programs(self):
         doc = ktap.tier_document([('a', ['TAP version 13', '1..1', 'ok 1 x'], '0'),

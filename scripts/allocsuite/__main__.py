@@ -117,6 +117,16 @@ def new_run_dir(results: Path) -> tuple[str, Path]:
     return run_id, out
 
 
+def last_tier_seconds(results: Path) -> dict[str, float]:
+    """How long each tier took in the last run in @results, for the
+    progress lines; empty when there is none."""
+    try:
+        verdict = json.loads((results / 'latest' / 'verdict.json').read_text())
+        return {name: float(t['seconds']) for name, t in verdict['tiers'].items()}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
 def evaluate(con: console.Console, plan: list[tuple[str, str, str]], out: Path,
              kunit_py: Path, timed_out: bool, timeout: int, filter_glob: str,
              expected: Optional[manifest.Expected] = None) -> tuple[list[report.Tier], list[str]]:
@@ -301,6 +311,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     # from its results folder, so that another make check rebuilding them
     # meanwhile changes nothing under a running kernel.
     mods = kernel.checkout_build_dir(REPO, build_dir)
+    last = last_tier_seconds(results)
     run_id, out = new_run_dir(results)
     with kernel.build_lock(mods):
         for tier in tiers:
@@ -338,7 +349,9 @@ def cmd_check(args: argparse.Namespace) -> int:
                  f'{"".join(" " + a for a in part.args)} (results in {bout})')
         btext, bstatus, btimed_out, secs = uml.boot(
             build_dir / 'linux', REPO / 'scripts/uml-init.sh', bout, bout / 'plan',
-            timeout, extra + part.args, label=part.name if len(parts) > 1 else '')
+            timeout, extra + part.args, label=part.name if len(parts) > 1 else '',
+            last={t: last[manifest.tier_label(t, part.boot)] for t in part.tiers
+                  if manifest.tier_label(t, part.boot) in last})
         progress(f'[{part.name}] done in {secs:.1f}s')
         return (part, bout, console.parse(btext), plan_lines(part.tiers, out / 'bin', ksft),
                 btimed_out, (part.args, bstatus), secs)

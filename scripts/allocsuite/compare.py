@@ -123,7 +123,9 @@ def run_folders(path: Path) -> list[Path]:
     """The make check run folders @path is, or holds."""
     if (path / 'verdict.json').is_file():
         return [path]
-    return sorted(p for p in path.iterdir() if (p / 'verdict.json').is_file()) \
+    # results/latest is a link to one of them: not a run of its own.
+    return sorted(p for p in path.iterdir()
+                  if not p.is_symlink() and (p / 'verdict.json').is_file()) \
         if path.is_dir() else []
 
 

@@ -5,8 +5,9 @@ builds against it (modules and kselftests)."""
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import fcntl
+import hashlib
+import json
 import os
 import re
 import shutil
@@ -183,13 +184,62 @@ def compiler() -> str:
     return 'ccache gcc' if shutil.which('ccache') else 'gcc'
 
 
-def _watch_build(build_dir: Path, done: threading.Event, started: float) -> None:
-    """Say every 30 s that the kernel build is alive and how far it got."""
+STATS = '.allocsuite-build-stats.json'
+
+
+def _objects(build_dir: Path) -> list[Path]:
+    return list(build_dir.rglob('*.o'))
+
+
+def build_plan(kdir: Path, build_dir: Path) -> tuple[Optional[int], str]:
+    """(objects to compile, how that was estimated) before a kernel build:
+    for a folder built before, each object older than its .c source (what
+    depends on a changed header is not counted: said so); for a new
+    folder, the objects of the last complete build of any folder of the
+    cache with the same config name."""
+    objs = _objects(build_dir)
+    if objs and (build_dir / 'linux').is_file():
+        stale = 0
+        for o in objs:
+            src = kdir / o.relative_to(build_dir).with_suffix('.c')
+            try:
+                if src.stat().st_mtime > o.stat().st_mtime:
+                    stale += 1
+            except FileNotFoundError:
+                continue
+        return stale, 'the .c files changed since the last build; what depends on a ' \
+            'changed header comes on top'
+    config = build_dir.name.rsplit('-', 1)[-1]
+    for other in sorted(build_dir.parent.glob(f'*-{config}')):
+        try:
+            return json.loads((other / STATS).read_text())['objects'], \
+                f'the last full build of {other.name}'
+        except (OSError, ValueError, KeyError):
+            continue
+    return None, ''
+
+
+def _watch_build(build_dir: Path, done: threading.Event, started: float,
+                 todo: Optional[int], how: str) -> None:
+    """Say every 30 s that the kernel build is alive, how far it got and,
+    from the rate so far, how long it has left."""
     since = time.time()
     while not done.wait(30):
         objs = sum(1 for o in build_dir.rglob('*.o') if o.stat().st_mtime >= since)
-        progress(f'  still building the kernel: {objs} objects compiled, '
-                 f'{time.monotonic() - started:.0f}s')
+        secs = time.monotonic() - started
+        if todo:
+            left = max(todo - objs, 0)
+            eta = f', about {left * secs / objs:.0f}s left' if objs and left else ''
+            progress(f'  still building the kernel: {objs} of ~{todo} objects '
+                     f'({min(objs * 100 // todo, 99)}%, estimated from {how}), '
+                     f'{secs:.0f}s{eta}')
+        else:
+            progress(f'  still building the kernel: {objs} objects compiled, {secs:.0f}s')
+
+
+def _save_stats(build_dir: Path) -> None:
+    """Record how many objects a complete build has, for the next estimate."""
+    (build_dir / STATS).write_text(json.dumps({'objects': len(_objects(build_dir))}) + '\n')
 
 
 def build_kernel(kdir: Path, build_dir: Path, frags: list[Path], jobs: int) -> None:
@@ -203,10 +253,13 @@ def build_kernel(kdir: Path, build_dir: Path, frags: list[Path], jobs: int) -> N
            '--arch=um', f'--build_dir={build_dir}', f'--jobs={jobs}',
            f'--make_options=CC={compiler()}']
     cmd += [f'--kunitconfig={f}' for f in frags]
+    todo, how = build_plan(kdir, build_dir)
+    if todo is not None:
+        progress(f'  {todo} objects to compile (estimated from {how})')
     started = time.monotonic()
     done = threading.Event()
-    watcher = threading.Thread(target=_watch_build, args=(build_dir, done, started),
-                               daemon=True)
+    watcher = threading.Thread(target=_watch_build,
+                               args=(build_dir, done, started, todo, how), daemon=True)
     watcher.start()
     log = build_dir / 'allocsuite-build.log'
     # One build at a time in a BUILD_DIR: two would trample each other's
@@ -224,6 +277,7 @@ def build_kernel(kdir: Path, build_dir: Path, frags: list[Path], jobs: int) -> N
     if not ok or not (build_dir / 'linux').is_file():
         sys.stdout.write(log.read_text(errors='replace')[-4000:])
         raise Failure(f'kernel build failed, see {log}')
+    _save_stats(build_dir)
     progress(f'kernel ready in {time.monotonic() - started:.0f}s')
 
 

@@ -29,9 +29,10 @@ class _Progress:
     """Turns console lines into progress lines: which program runs, and
     the result of each KUnit suite and each kselftest."""
 
-    def __init__(self, label: str = '') -> None:
+    def __init__(self, label: str = '', last: Optional[dict[str, float]] = None) -> None:
         # Kernels running side by side say whose line it is.
         self.prefix = f'[{label}] ' if label else ''
+        self.last = last or {}           # seconds each tier took in the last run
         self.tier = ''
         self.program = ''
         self.line_no = 0
@@ -46,11 +47,16 @@ class _Progress:
         expected = self.windows.feed(self.line_no, line, self.program)
         if line.startswith('allocsuite: begin '):
             self.program = line.split()[2]
-            self.tier = self.program.split('/')[0]
-            progress(f'{self.prefix}running {self.program}')
+            tier = self.program.split('/')[0]
+            if self.tier != tier and tier in self.last:
+                took = f' (tier {tier} took {self.last[tier]:.1f}s last time)'
+            else:
+                took = ''
+            self.tier = tier
+            progress(f'{self.prefix}running {self.program}{took}')
         elif line.startswith('allocsuite: end '):
-            self.tier = self.program = ''
-        elif self.tier:
+            self.program = ''
+        elif self.program:
             m = _RESULT.match(line)
             # Top level: KUnit suites, and the tests of the other programs.
             if m and not m.group(1):
@@ -62,8 +68,10 @@ class _Progress:
 
 
 def boot(linux: Path, init: Path, out: Path, plan: Path, timeout: int,
-         extra_args: list[str], label: str = '') -> tuple[str, Optional[int], bool, float]:
-    """Boot UML and run the plan; @label prefixes its progress lines.
+         extra_args: list[str], label: str = '',
+         last: Optional[dict[str, float]] = None) -> tuple[str, Optional[int], bool, float]:
+    """Boot UML and run the plan; @label prefixes its progress lines, which
+    give the seconds each tier took in the last run (@last).
 
     Returns (console text, exit status or None if killed, timed out,
     seconds). The console is also written to out/console.log as it comes.
@@ -80,7 +88,7 @@ def boot(linux: Path, init: Path, out: Path, plan: Path, timeout: int,
     log_path = out / 'console.log'
     started = time.monotonic()
     chunks: list[str] = []
-    watcher = _Progress(label)
+    watcher = _Progress(label, last)
     with open(log_path, 'w') as log:
         log.write('# ' + ' '.join(args) + '\n')
         proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,

@@ -37,6 +37,8 @@ from util import UsageError
 BOOTS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ('default', ('kunit', 'stress', 'kselftest'), ()),
     ('init_on_alloc', ('kunit',), ('init_on_alloc=1',)),
+    ('init_on_free', ('kunit',), ('init_on_free=1',)),
+    ('slub_debug', ('kunit',), ('slub_debug=FZPU',)),
 )
 DEFAULT_BOOT = 'default'
 # How many names a problem lists before it says "and N more".

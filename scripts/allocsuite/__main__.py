@@ -349,6 +349,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     print()
     for row in report.table(tier_results):
         print(row)
+    by_boot = report.boot_table(tier_results)
+    if by_boot:
+        print()
+        for row in by_boot:
+            print(row)
     for problem in problems:
         print(f'problem: {problem}')
     for tier in tier_results:

@@ -354,6 +354,34 @@ class ExpectedSkipsFileTest(unittest.TestCase):
                         manifest.rule_for(rules, 'kunit', other, case, '6.12.117'),
                         f'{suite} may not skip in boot {other}')
 
+    def test_config_qualifier(self):
+        rules = manifest.parse_skip_rules('kunit@b s.c.* config=debug KASAN here\n'
+                                          'kunit s.k kernel<6.9 config=debug old and KASAN\n')
+        self.assertEqual('debug', rules[0].config)
+        self.assertEqual('KASAN here', rules[0].why)
+        self.assertIsNotNone(manifest.rule_for(rules, 'kunit', 'b', 's.c.x', '6.12.1', 'debug'))
+        self.assertIsNone(manifest.rule_for(rules, 'kunit', 'b', 's.c.x', '6.12.1', 'base'))
+        self.assertIsNone(manifest.rule_for(rules, 'kunit', 'b', 's.c.x', '6.12.1'))
+        self.assertEqual(('<', (6, 9)), rules[1].kernel)
+        self.assertIsNotNone(manifest.rule_for(rules, 'kunit', 'b', 's.k', '6.1.1', 'debug'))
+        self.assertIsNone(manifest.rule_for(rules, 'kunit', 'b', 's.k', '6.12.1', 'debug'))
+        with self.assertRaises(ValueError):
+            manifest.parse_skip_rules('kunit s.c config=debug')
+
+    def test_kasan_skips_only_in_the_debug_config(self):
+        rules = manifest.load_skip_rules(REPO / 'tests' / 'expected-skips.txt')
+        for case in ('alloc_init_on_free.init_on_free_test_kmalloc.8',
+                     'alloc_init_on_free.init_on_free_test_kmalloc.4k',
+                     'alloc_init_on_free.init_on_free_test_kmem_cache_bulk.64'):
+            self.assertIsNotNone(manifest.rule_for(rules, 'kunit', 'init_on_free', case,
+                                                   '6.12.117', 'debug'))
+            self.assertIsNone(manifest.rule_for(rules, 'kunit', 'init_on_free', case,
+                                                '6.12.117', 'base'))
+        for row in ('64KiB', '1MiB+1', 'max', 'cache_max+1'):
+            self.assertIsNone(manifest.rule_for(
+                rules, 'kunit', 'init_on_free', 'alloc_init_on_free.init_on_free_test_kmalloc.'
+                + row, '6.12.117', 'debug'), row)
+
     def test_krealloc_red_zone_skip_only_below_the_class_in_slub_debug(self):
         rules = manifest.load_skip_rules(REPO / 'tests' / 'expected-skips.txt')
         case = 'alloc_kmalloc.krealloc_test_gfp_zero_grows_zeroed.'
@@ -396,9 +424,9 @@ class BootColumnsTest(unittest.TestCase):
 
     def tiers(self) -> list:
         default = report.Tier('kunit', leaves=[
-            _leaf('kunit', 'a.plain', 'PASS'),
+            _leaf('kunit', 'b.mode', 'SKIP'),
             _leaf('kunit', 'a.rows.r1', 'PASS'), _leaf('kunit', 'a.rows.r2', 'SKIP'),
-            _leaf('kunit', 'b.mode', 'SKIP')])
+            _leaf('kunit', 'a.plain', 'PASS')])
         stress = report.Tier('stress', leaves=[_leaf('stress', 'alloc_torture.timer', 'PASS')])
         second = report.Tier('kunit@init_on_free', leaves=[
             _leaf('kunit@init_on_free', 'a.plain', 'FAIL'),
@@ -411,15 +439,16 @@ class BootColumnsTest(unittest.TestCase):
     def test_one_row_per_case_one_column_per_boot(self):
         boots, rows = report.boot_columns(self.tiers())
         self.assertEqual(['default', 'init_on_free'], boots)
-        self.assertEqual([('a.plain', ['pass', 'fail']),
+        # Suites in run order, cases by name within a suite.
+        self.assertEqual([('b.mode', ['skip', 'pass']),
+                          ('a.plain', ['pass', 'fail']),
                           ('a.rows', ['1 pass, 1 skip', '1 fail, 1 pass']),
-                          ('b.mode', ['skip', 'pass']),
                           ('c.only_here', ['-', 'pass'])], rows)
 
     def test_rows_per_suite_on_the_terminal(self):
         self.assertEqual(['kunit default        init_on_free',
-                          'a     2 pass, 1 skip 2 fail, 1 pass',
                           'b     skip           pass',
+                          'a     2 pass, 1 skip 2 fail, 1 pass',
                           'c     -              pass'], report.boot_table(self.tiers()))
 
     def test_one_boot_no_table(self):

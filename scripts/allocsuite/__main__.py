@@ -311,7 +311,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     mf = manifest.build(REPO, tiers, TIER_COLLECTIONS, ksft if collections else None,
                         filter_glob)
     mf.write(out / 'manifest.json')
-    expected = manifest.Expected(mf, manifest.load_skip_rules(REPO / 'tests/expected-skips.txt'))
+    expected = manifest.Expected(mf, manifest.load_skip_rules(REPO / 'tests/expected-skips.txt'),
+                                 config=args.config)
     lap('modules and kselftests build')
 
     # The default boot runs every tier; each other boot of manifest.BOOTS

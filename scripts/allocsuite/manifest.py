@@ -366,6 +366,7 @@ class SkipRule:
     kernel: Optional[tuple[str, tuple[int, int]]]   # ('<' or '>=', version)
     why: str
     line: int
+    config: Optional[str] = None     # None: every CONFIG (base, debug)
 
 
 def parse_skip_rules(text: str) -> list[SkipRule]:
@@ -378,7 +379,8 @@ def parse_skip_rules(text: str) -> list[SkipRule]:
         fields = line.split(None, 2)
         if len(fields) < 3:
             raise ValueError(f'expected-skips line {n}: expected "<tier>[@<boot>] '
-                             f'<test glob> [kernel<X.Y|kernel>=X.Y] <why>": {raw}')
+                             f'<test glob> [kernel<X.Y|kernel>=X.Y] [config=NAME] <why>": '
+                             f'{raw}')
         scope, glob, rest = fields
         tier, _, boot = scope.partition('@')
         kernel = None
@@ -386,7 +388,13 @@ def parse_skip_rules(text: str) -> list[SkipRule]:
         if m:
             kernel = (m.group(1), (int(m.group(2)), int(m.group(3))))
             rest = m.group(4)
-        rules.append(SkipRule(tier, boot or None, glob, kernel, rest.strip(), n))
+        config = None
+        m = re.match(r'config=(\w+)(?:\s+(.*))?$', rest)
+        if m:
+            config, rest = m.group(1), m.group(2) or ''
+        if not rest.strip():
+            raise ValueError(f'expected-skips line {n}: no <why> after the conditions: {raw}')
+        rules.append(SkipRule(tier, boot or None, glob, kernel, rest.strip(), n, config))
     return rules
 
 
@@ -401,11 +409,14 @@ def _version(release: str) -> Optional[tuple[int, int]]:
 
 
 def rule_for(rules: list[SkipRule], tier: str, boot: str, test: str,
-             release: str) -> Optional[SkipRule]:
-    """The first rule that allows @test of @tier to skip in @boot."""
+             release: str, config: str = 'base') -> Optional[SkipRule]:
+    """The first rule that allows @test of @tier to skip in @boot of a
+    kernel built with @config."""
     version = _version(release)
     for rule in rules:
         if rule.tier != tier or (rule.boot is not None and rule.boot != boot):
+            continue
+        if rule.config is not None and rule.config != config:
             continue
         if not fnmatch.fnmatchcase(test, rule.glob):
             continue
@@ -563,6 +574,7 @@ class Expected:
     rules: list[SkipRule]
     boot: str = DEFAULT_BOOT
     target: str = 'uml'
+    config: str = 'base'
 
     def check(self, tiers: list, out: Path) -> list[str]:
         """Problems of a boot's tier results (report.Tier) in @out; records
@@ -595,7 +607,8 @@ def check(exp: Expected, tiers: list, out: Path) -> list[str]:
             if not reason:
                 empty.append(leaf.dotted)
             if exp.target == 'uml' and \
-                    rule_for(exp.rules, tier.name, exp.boot, leaf.dotted, release) is None:
+                    rule_for(exp.rules, tier.name, exp.boot, leaf.dotted, release,
+                             exp.config) is None:
                 unexpected.append(f'{leaf.dotted} ({reason or "no reason"})')
         if empty:
             problems.append(f'{label}: skipped with an empty reason: {_names(empty)}')

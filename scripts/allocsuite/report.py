@@ -250,7 +250,8 @@ def boot_columns(tiers: list[Tier], tier: str = 'kunit',
     names: "default" and each other boot, from the "<tier>@<boot>" tier
     names, in run order) and one row per suite (@by "suite") or per
     suite.case (@by "case", a parameterised case counting its
-    parameters), each with one cell per boot (_cell)."""
+    parameters; suites in run order, cases by name), each with one cell
+    per boot (_cell)."""
     boots: list[tuple[str, Tier]] = []
     for t in tiers:
         name, _, boot = t.name.partition('@')
@@ -265,6 +266,10 @@ def boot_columns(tiers: list[Tier], tier: str = 'kunit',
             if key not in keys:
                 keys.append(key)
             cells.setdefault((key, boot), []).append(leaf)
+    # Suites in the order they ran; cases by name within a suite (the
+    # results list a suite's plain cases before its parameterised ones).
+    suites = list(dict.fromkeys(key.split('.')[0] for key in keys))
+    keys.sort(key=lambda k: (suites.index(k.split('.')[0]), k))
     rows = [(key, [_cell(cells.get((key, boot), [])) for boot, _ in boots]) for key in keys]
     return [boot for boot, _ in boots], rows
 

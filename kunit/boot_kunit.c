@@ -319,52 +319,72 @@ static const void *iof_order_gen_params(const void *prev, char *desc)
 	return c;
 }
 
+/* Blocks per round: the buddy allocator need not hand back the last one. */
+#define NR_BLOCKS	8
+
 /*
- * __free_pages() (even rounds) or free_pages() (odd rounds) of a dirty
- * block, then alloc_pages() / __get_free_pages() of the same order
- * without __GFP_ZERO: the whole block reads zero.
+ * @nr blocks of @order, through alloc_pages() (@gfp_api false) or
+ * __get_free_pages(); returns how many were allocated.
+ */
+static int iof_get_blocks(unsigned long *addr, int nr, unsigned int order, bool gfp_api)
+{
+	int i;
+
+	for (i = 0; i < nr; i++) {
+		if (gfp_api) {
+			addr[i] = __get_free_pages(GFP_KERNEL, order);
+		} else {
+			struct page *page = alloc_pages(GFP_KERNEL, order);
+
+			addr[i] = page ? (unsigned long)page_address(page) : 0;
+		}
+		if (!addr[i])
+			break;
+	}
+	return i;
+}
+
+static void iof_put_blocks(unsigned long *addr, int nr, unsigned int order, bool gfp_api)
+{
+	while (nr--) {
+		if (gfp_api)
+			free_pages(addr[nr], order);
+		else
+			__free_pages(virt_to_page((void *)addr[nr]), order);
+	}
+}
+
+/*
+ * __free_pages() (even rounds) or free_pages() (odd rounds) of dirty
+ * blocks, then alloc_pages() / __get_free_pages() of the same order
+ * without __GFP_ZERO: every block reads zero from end to end.
  */
 static void init_on_free_test_pages(struct kunit *test)
 {
 	const struct iof_order_case *c = test->param_value;
 	size_t size = PAGE_SIZE << c->order;
-	int round;
+	unsigned long addr[NR_BLOCKS];
+	bool ok = true;
+	int round, i, n;
 
 	require_init_on_free(test);
-	for (round = 0; round < ROUNDS; round++) {
-		bool ok;
+	for (round = 0; round < ROUNDS && ok; round++) {
+		bool gfp_api = round % 2;
+		const char *what = gfp_api ? "__get_free_pages after free_pages, order" :
+			"alloc_pages after __free_pages, order";
 
-		if (round % 2 == 0) {
-			struct page *page = alloc_pages(GFP_KERNEL, c->order);
-
-			KUNIT_ASSERT_NOT_NULL_MSG(test, page, "alloc_pages(order %u) failed",
-						  c->order);
-			memset(page_address(page), DIRT, size);
-			__free_pages(page, c->order);
-			page = alloc_pages(GFP_KERNEL, c->order);
-			KUNIT_ASSERT_NOT_NULL_MSG(test, page, "alloc_pages(order %u) failed",
-						  c->order);
-			ok = expect_zeroed(test, page_address(page), size,
-					   "alloc_pages after __free_pages, order", c->order,
-					   round);
-			__free_pages(page, c->order);
-		} else {
-			unsigned long addr = __get_free_pages(GFP_KERNEL, c->order);
-
-			KUNIT_ASSERT_NE_MSG(test, addr, 0, "__get_free_pages(order %u) failed",
-					    c->order);
-			memset((void *)addr, DIRT, size);
-			free_pages(addr, c->order);
-			addr = __get_free_pages(GFP_KERNEL, c->order);
-			KUNIT_ASSERT_NE_MSG(test, addr, 0, "__get_free_pages(order %u) failed",
-					    c->order);
-			ok = expect_zeroed(test, (void *)addr, size,
-					   "__get_free_pages after free_pages, order", c->order,
-					   round);
-			free_pages(addr, c->order);
-		}
-		if (!ok)
-			return;
+		n = iof_get_blocks(addr, NR_BLOCKS, c->order, gfp_api);
+		KUNIT_EXPECT_EQ_MSG(test, n, NR_BLOCKS, "%s %u: allocation failed", what,
+				    c->order);
+		for (i = 0; i < n; i++)
+			memset((void *)addr[i], DIRT, size);
+		iof_put_blocks(addr, n, c->order, gfp_api);
+		n = iof_get_blocks(addr, NR_BLOCKS, c->order, gfp_api);
+		KUNIT_EXPECT_EQ_MSG(test, n, NR_BLOCKS, "%s %u: allocation failed", what,
+				    c->order);
+		for (i = 0; i < n && ok; i++)
+			ok = expect_zeroed(test, (void *)addr[i], size, what, c->order, round);
+		iof_put_blocks(addr, n, c->order, gfp_api);
 	}
 }
 

@@ -83,6 +83,9 @@ void alloc_kunit_destroy_empty(struct kunit *test, struct kmem_cache *s, const c
 } while (0)
 
 void alloc_kunit_rearm_warn_once(void);
+int alloc_kunit_slab_attr(const char *cache, const char *attr);
+char *alloc_kunit_kmalloc_cache_name(size_t size, char *buf, size_t len);
+bool alloc_kunit_kmalloc_redzoned(size_t size);
 
 void alloc_kunit_kfree_action(void *p);
 void alloc_kunit_defer_kfree(struct kunit *test, const void *p);
@@ -126,5 +129,7 @@ extern struct kunit_suite alloc_vmalloc_suite;
 extern struct kunit_suite alloc_gfp_suite;
 extern struct kunit_suite alloc_context_suite;
 extern struct kunit_suite alloc_fault_suite;
+extern struct kunit_suite alloc_init_on_free_suite;
+extern struct kunit_suite alloc_slub_debug_suite;
 
 #endif /* _ALLOC_KUNIT_H */

@@ -421,14 +421,19 @@ static void krealloc_test_gfp_zero_grows_zeroed(struct kunit *test)
 	u8 *p, *q;
 
 	/*
-	 * With slub_debug red zones, kzalloc zeroes only the requested bytes
-	 * and 6.12's krealloc carries the red zone between the old size and
-	 * ksize into the grown part (worked on upstream after 6.12).
+	 * With slub_debug red zones and user tracking (CONFIG_SLUB_DEBUG_ON,
+	 * or a boot with slub_debug=ZU, such as the kunit tier's slub_debug
+	 * boot), a kmalloc cache fills the bytes between the requested size
+	 * and ksize with the red zone (init_object(), slub_debug_orig_size()),
+	 * kzalloc zeroes only the requested bytes, and 6.12's krealloc, which
+	 * works from ksize(), keeps or copies that red zone into the grown
+	 * part (worked on upstream after 6.12).
 	 */
-	if (IS_ENABLED(CONFIG_SLUB_DEBUG_ON) && c->from <= KMALLOC_MAX_CACHE_SIZE &&
-	    c->from < kmalloc_size_roundup(c->from))
-		kunit_skip(test, "6.12 krealloc copies the slub_debug red zone past %zu bytes",
-			   c->from);
+	if (c->from <= KMALLOC_MAX_CACHE_SIZE && c->from < kmalloc_size_roundup(c->from) &&
+	    (IS_ENABLED(CONFIG_SLUB_DEBUG_ON) || alloc_kunit_kmalloc_redzoned(c->from)))
+		kunit_skip(test,
+			   "slub_debug red-zones kmalloc-%zu past %zu bytes and 6.12 krealloc copies that red zone",
+			   kmalloc_size_roundup(c->from), c->from);
 	p = kzalloc(c->from, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	fill_pattern(p, c->from);

@@ -23,6 +23,8 @@
 #include <kunit/resource.h>
 #include <kunit/test.h>
 #include <linux/delay.h>
+#include <linux/err.h>
+#include <linux/fs.h>
 #include <linux/gfp.h>
 #include <linux/jiffies.h>
 #include <linux/mm.h>
@@ -364,6 +366,81 @@ void alloc_kunit_destroy_empty(struct kunit *test, struct kmem_cache *s, const c
 #endif
 }
 
+/**
+ * alloc_kunit_slab_attr() - read a yes/no attribute of a slab cache
+ * @cache: the cache's name (an alias of a merged cache is a link to it)
+ * @attr: the attribute: red_zone, poison, sanity_checks, store_user...
+ *
+ * SLUB keeps a cache's debug flags in struct kmem_cache, which modules
+ * cannot see; its sysfs directory (Documentation/ABI/testing/
+ * sysfs-kernel-slab) shows each flag as 0 or 1. This reads
+ * /sys/kernel/slab/@cache/@attr, which needs sysfs mounted (user space
+ * loaded the module), so a caller skips with the reason on an error.
+ *
+ * Return: 1 or 0 as the file says, or a negative errno.
+ */
+int alloc_kunit_slab_attr(const char *cache, const char *attr)
+{
+	char path[128], buf[8] = "";
+	struct file *f;
+	loff_t pos = 0;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/sys/kernel/slab/%s/%s", cache, attr);
+	f = filp_open(path, O_RDONLY, 0);
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	n = kernel_read(f, buf, sizeof(buf) - 1, &pos);
+	filp_close(f, NULL);
+	if (n <= 0)
+		return n < 0 ? n : -ENODATA;
+	return buf[0] == '1';
+}
+
+/**
+ * alloc_kunit_kmalloc_cache_name() - the name of the cache kmalloc() uses
+ * @size: a slab size, at most KMALLOC_MAX_CACHE_SIZE
+ * @buf: where to write the name
+ * @len: the size of @buf
+ *
+ * The GFP_KERNEL class of @size as mm/slab_common.c names it
+ * ("kmalloc-96", "kmalloc-1k").
+ *
+ * Return: @buf.
+ */
+char *alloc_kunit_kmalloc_cache_name(size_t size, char *buf, size_t len)
+{
+	size_t class = kmalloc_size_roundup(size);
+
+	if (class >= SZ_1K && !(class % SZ_1K))
+		snprintf(buf, len, "kmalloc-%zuk", class / SZ_1K);
+	else
+		snprintf(buf, len, "kmalloc-%zu", class);
+	return buf;
+}
+
+/**
+ * alloc_kunit_kmalloc_redzoned() - does kmalloc red-zone past the request
+ * @size: a requested size
+ *
+ * With red zones and user tracking (slub_debug=ZU, by boot or by
+ * CONFIG_SLUB_DEBUG_ON) a kmalloc cache remembers each object's requested
+ * size and fills the rest of the object, up to ksize(), with the red zone
+ * byte (mm/slub.c init_object(), slub_debug_orig_size()).
+ *
+ * Return: true when the cache kmalloc(@size) uses does that.
+ */
+bool alloc_kunit_kmalloc_redzoned(size_t size)
+{
+	char name[32];
+
+	if (size > KMALLOC_MAX_CACHE_SIZE)
+		return false;
+	alloc_kunit_kmalloc_cache_name(size, name, sizeof(name));
+	return alloc_kunit_slab_attr(name, "red_zone") == 1 &&
+	       alloc_kunit_slab_attr(name, "store_user") == 1;
+}
+
 KUNIT_DEFINE_ACTION_WRAPPER(kvfree_action, kvfree, const void *);
 KUNIT_DEFINE_ACTION_WRAPPER(vfree_action, vfree, const void *);
 
@@ -437,7 +514,8 @@ void alloc_kunit_defer_free_pages(struct kunit *test, struct page *page,
  */
 kunit_test_suites(&alloc_kmalloc_suite, &alloc_kmem_cache_suite,
 		  &alloc_pages_suite, &alloc_vmalloc_suite, &alloc_gfp_suite,
-		  &alloc_fault_suite, &alloc_context_suite);
+		  &alloc_fault_suite, &alloc_init_on_free_suite, &alloc_slub_debug_suite,
+		  &alloc_context_suite);
 
 MODULE_DESCRIPTION("KUnit contracts of the kernel memory allocation APIs");
 MODULE_LICENSE("GPL");

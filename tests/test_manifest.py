@@ -341,13 +341,70 @@ class ExpectedSkipsFileTest(unittest.TestCase):
                                             '6.12.117'))
 
 
+    def test_each_mode_suite_must_run_in_its_boot_only(self):
+        rules = manifest.load_skip_rules(REPO / 'tests' / 'expected-skips.txt')
+        for suite, boot in (('alloc_init_on_free', 'init_on_free'),
+                            ('alloc_slub_debug', 'slub_debug')):
+            case = f'{suite}.some_test.some_row'
+            self.assertIsNone(manifest.rule_for(rules, 'kunit', boot, case, '6.12.117'),
+                              f'{suite} may skip in boot {boot}')
+            for other in ('default', 'init_on_alloc', 'init_on_free', 'slub_debug'):
+                if other != boot:
+                    self.assertIsNotNone(
+                        manifest.rule_for(rules, 'kunit', other, case, '6.12.117'),
+                        f'{suite} may not skip in boot {other}')
+
+    def test_config_qualifier(self):
+        rules = manifest.parse_skip_rules('kunit@b s.c.* config=debug KASAN here\n'
+                                          'kunit s.k kernel<6.9 config=debug old and KASAN\n')
+        self.assertEqual('debug', rules[0].config)
+        self.assertEqual('KASAN here', rules[0].why)
+        self.assertIsNotNone(manifest.rule_for(rules, 'kunit', 'b', 's.c.x', '6.12.1', 'debug'))
+        self.assertIsNone(manifest.rule_for(rules, 'kunit', 'b', 's.c.x', '6.12.1', 'base'))
+        self.assertIsNone(manifest.rule_for(rules, 'kunit', 'b', 's.c.x', '6.12.1'))
+        self.assertEqual(('<', (6, 9)), rules[1].kernel)
+        self.assertIsNotNone(manifest.rule_for(rules, 'kunit', 'b', 's.k', '6.1.1', 'debug'))
+        self.assertIsNone(manifest.rule_for(rules, 'kunit', 'b', 's.k', '6.12.1', 'debug'))
+        with self.assertRaises(ValueError):
+            manifest.parse_skip_rules('kunit s.c config=debug')
+
+    def test_kasan_skips_only_in_the_debug_config(self):
+        rules = manifest.load_skip_rules(REPO / 'tests' / 'expected-skips.txt')
+        for case in ('alloc_init_on_free.init_on_free_test_kmalloc.8',
+                     'alloc_init_on_free.init_on_free_test_kmalloc.4k',
+                     'alloc_init_on_free.init_on_free_test_kmem_cache_bulk.64'):
+            self.assertIsNotNone(manifest.rule_for(rules, 'kunit', 'init_on_free', case,
+                                                   '6.12.117', 'debug'))
+            self.assertIsNone(manifest.rule_for(rules, 'kunit', 'init_on_free', case,
+                                                '6.12.117', 'base'))
+        for row in ('64KiB', '1MiB+1', 'max', 'cache_max+1'):
+            self.assertIsNone(manifest.rule_for(
+                rules, 'kunit', 'init_on_free', 'alloc_init_on_free.init_on_free_test_kmalloc.'
+                + row, '6.12.117', 'debug'), row)
+
+    def test_krealloc_red_zone_skip_only_below_the_class_in_slub_debug(self):
+        rules = manifest.load_skip_rules(REPO / 'tests' / 'expected-skips.txt')
+        case = 'alloc_kmalloc.krealloc_test_gfp_zero_grows_zeroed.'
+        for row in ('100->120', '100->5000', '1->max'):
+            self.assertIsNotNone(manifest.rule_for(rules, 'kunit', 'slub_debug', case + row,
+                                                   '6.12.117'))
+            self.assertIsNone(manifest.rule_for(rules, 'kunit', 'default', case + row,
+                                                '6.12.117'))
+        for row in ('8->16', '4096->cache_max+1', 'cache_max+1->64KiB'):
+            self.assertIsNone(manifest.rule_for(rules, 'kunit', 'slub_debug', case + row,
+                                                '6.12.117'))
+
+
 class BootsTest(unittest.TestCase):
     def test_second_boot_only_with_kunit(self):
         self.assertEqual([('default', ['stress'], [])], manifest.boots_for(['stress']))
         self.assertEqual([('default', ['kunit', 'kselftest'], []),
-                          ('init_on_alloc', ['kunit'], ['init_on_alloc=1'])],
+                          ('init_on_alloc', ['kunit'], ['init_on_alloc=1']),
+                          ('init_on_free', ['kunit'], ['init_on_free=1']),
+                          ('slub_debug', ['kunit'], ['slub_debug=FZPU'])],
                          manifest.boots_for(['kunit', 'kselftest']))
         self.assertEqual('kunit@init_on_alloc', manifest.tier_label('kunit', 'init_on_alloc'))
+        self.assertEqual('kunit@slub_debug', manifest.tier_label('kunit', 'slub_debug'))
         self.assertEqual('kunit', manifest.tier_label('kunit', 'default'))
 
     def test_stress_has_a_kernel_of_its_own(self):
@@ -362,6 +419,61 @@ class BootsTest(unittest.TestCase):
         self.assertEqual([('default', ['stress'], '', True)],
                          [(p.boot, p.tiers, p.folder, p.primary)
                           for p in manifest.parts_for(['stress'])])
+
+    def test_every_boot_but_the_default_runs_only_kunit_with_one_argument(self):
+        self.assertEqual(manifest.DEFAULT_BOOT, manifest.BOOTS[0][0])
+        for name, tiers, args in manifest.BOOTS[1:]:
+            self.assertEqual(('kunit',), tiers, name)
+            self.assertEqual(1, len(args), name)
+            self.assertTrue(args[0].startswith(name + '='), (name, args))
+
+
+def _leaf(tier: str, path: str, status: str) -> 'report.Leaf':
+    return report.Leaf(tier, path.split('.'), status)
+
+
+class BootColumnsTest(unittest.TestCase):
+    """The kunit tier's results, one column per boot."""
+
+    def tiers(self) -> list:
+        default = report.Tier('kunit', leaves=[
+            _leaf('kunit', 'b.mode', 'SKIP'),
+            _leaf('kunit', 'a.rows.r1', 'PASS'), _leaf('kunit', 'a.rows.r2', 'SKIP'),
+            _leaf('kunit', 'a.plain', 'PASS')])
+        stress = report.Tier('stress', leaves=[_leaf('stress', 'alloc_torture.timer', 'PASS')])
+        second = report.Tier('kunit@init_on_free', leaves=[
+            _leaf('kunit@init_on_free', 'a.plain', 'FAIL'),
+            _leaf('kunit@init_on_free', 'a.rows.r1', 'PASS'),
+            _leaf('kunit@init_on_free', 'a.rows.r2', 'FAIL'),
+            _leaf('kunit@init_on_free', 'b.mode', 'PASS'),
+            _leaf('kunit@init_on_free', 'c.only_here', 'PASS')])
+        return [default, stress, second]
+
+    def test_one_row_per_case_one_column_per_boot(self):
+        boots, rows = report.boot_columns(self.tiers())
+        self.assertEqual(['default', 'init_on_free'], boots)
+        # Suites in run order, cases by name within a suite.
+        self.assertEqual([('b.mode', ['skip', 'pass']),
+                          ('a.plain', ['pass', 'fail']),
+                          ('a.rows', ['1 pass, 1 skip', '1 fail, 1 pass']),
+                          ('c.only_here', ['-', 'pass'])], rows)
+
+    def test_rows_per_suite_on_the_terminal(self):
+        self.assertEqual(['kunit default        init_on_free',
+                          'b     skip           pass',
+                          'a     2 pass, 1 skip 2 fail, 1 pass',
+                          'c     -              pass'], report.boot_table(self.tiers()))
+
+    def test_one_boot_no_table(self):
+        self.assertEqual([], report.boot_table(self.tiers()[:2]))
+        self.assertEqual(['default'], report.boot_columns(self.tiers()[:2])[0])
+
+    def test_the_summary_has_the_boot_columns(self):
+        text = report.summary('r', False, [], self.tiers(), [], [], [])
+        self.assertIn('## KUnit by boot', text)
+        self.assertIn('| suite.case | default | init_on_free |', text)
+        self.assertIn('| a.rows | 1 pass, 1 skip | 1 fail, 1 pass |', text)
+        self.assertIn('| c.only_here | - | pass |', text)
 
 
 class BuildDirTest(unittest.TestCase):

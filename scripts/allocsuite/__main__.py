@@ -328,7 +328,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     mf = manifest.build(REPO, tiers, TIER_COLLECTIONS, ksft if collections else None,
                         filter_glob)
     mf.write(out / 'manifest.json')
-    expected = manifest.Expected(mf, manifest.load_skip_rules(REPO / 'tests/expected-skips.txt'))
+    expected = manifest.Expected(mf, manifest.load_skip_rules(REPO / 'tests/expected-skips.txt'),
+                                 config=args.config)
     lap('modules and kselftests build')
 
     # The default boot runs every tier; each other boot of manifest.BOOTS
@@ -385,6 +386,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     print()
     for row in report.table(tier_results):
         print(row)
+    by_boot = report.boot_table(tier_results)
+    if by_boot:
+        print()
+        for row in by_boot:
+            print(row)
     for problem in problems:
         print(f'problem: {problem}')
     for tier in tier_results:

@@ -37,6 +37,8 @@ from util import UsageError
 BOOTS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ('default', ('kunit', 'stress', 'kselftest'), ()),
     ('init_on_alloc', ('kunit',), ('init_on_alloc=1',)),
+    ('init_on_free', ('kunit',), ('init_on_free=1',)),
+    ('slub_debug', ('kunit',), ('slub_debug=FZPU',)),
 )
 DEFAULT_BOOT = 'default'
 # How many names a problem lists before it says "and N more".
@@ -403,6 +405,7 @@ class SkipRule:
     kernel: Optional[tuple[str, tuple[int, int]]]   # ('<' or '>=', version)
     why: str
     line: int
+    config: Optional[str] = None     # None: every CONFIG (base, debug)
 
 
 def parse_skip_rules(text: str) -> list[SkipRule]:
@@ -415,7 +418,8 @@ def parse_skip_rules(text: str) -> list[SkipRule]:
         fields = line.split(None, 2)
         if len(fields) < 3:
             raise ValueError(f'expected-skips line {n}: expected "<tier>[@<boot>] '
-                             f'<test glob> [kernel<X.Y|kernel>=X.Y] <why>": {raw}')
+                             f'<test glob> [kernel<X.Y|kernel>=X.Y] [config=NAME] <why>": '
+                             f'{raw}')
         scope, glob, rest = fields
         tier, _, boot = scope.partition('@')
         kernel = None
@@ -423,7 +427,13 @@ def parse_skip_rules(text: str) -> list[SkipRule]:
         if m:
             kernel = (m.group(1), (int(m.group(2)), int(m.group(3))))
             rest = m.group(4)
-        rules.append(SkipRule(tier, boot or None, glob, kernel, rest.strip(), n))
+        config = None
+        m = re.match(r'config=(\w+)(?:\s+(.*))?$', rest)
+        if m:
+            config, rest = m.group(1), m.group(2) or ''
+        if not rest.strip():
+            raise ValueError(f'expected-skips line {n}: no <why> after the conditions: {raw}')
+        rules.append(SkipRule(tier, boot or None, glob, kernel, rest.strip(), n, config))
     return rules
 
 
@@ -438,11 +448,14 @@ def _version(release: str) -> Optional[tuple[int, int]]:
 
 
 def rule_for(rules: list[SkipRule], tier: str, boot: str, test: str,
-             release: str) -> Optional[SkipRule]:
-    """The first rule that allows @test of @tier to skip in @boot."""
+             release: str, config: str = 'base') -> Optional[SkipRule]:
+    """The first rule that allows @test of @tier to skip in @boot of a
+    kernel built with @config."""
     version = _version(release)
     for rule in rules:
         if rule.tier != tier or (rule.boot is not None and rule.boot != boot):
+            continue
+        if rule.config is not None and rule.config != config:
             continue
         if not fnmatch.fnmatchcase(test, rule.glob):
             continue
@@ -601,7 +614,7 @@ class Expected:
     boot: str = DEFAULT_BOOT
     target: str = 'uml'
     primary: bool = True             # the manifest's own problems are said once
-
+    config: str = 'base'
 
     def check(self, tiers: list, out: Path) -> list[str]:
         """Problems of a boot's tier results (report.Tier) in @out; records
@@ -634,7 +647,8 @@ def check(exp: Expected, tiers: list, out: Path) -> list[str]:
             if not reason:
                 empty.append(leaf.dotted)
             if exp.target == 'uml' and \
-                    rule_for(exp.rules, tier.name, exp.boot, leaf.dotted, release) is None:
+                    rule_for(exp.rules, tier.name, exp.boot, leaf.dotted, release,
+                             exp.config) is None:
                 unexpected.append(f'{leaf.dotted} ({reason or "no reason"})')
         if empty:
             problems.append(f'{label}: skipped with an empty reason: {_names(empty)}')

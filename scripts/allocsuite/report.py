@@ -251,6 +251,66 @@ def table(tiers: list[Tier]) -> list[str]:
     return rows
 
 
+def _cell(leaves: list[Leaf]) -> str:
+    """One boot's result of a case or suite: its status when it is one
+    test, else the count of each status, failures first ("-" when the
+    boot did not run it)."""
+    if not leaves:
+        return '-'
+    if len(leaves) == 1:
+        return leaves[0].status.lower()
+    counts: dict[str, int] = {}
+    for leaf in leaves:
+        counts[leaf.status] = counts.get(leaf.status, 0) + 1
+    order = ['FAIL', 'ERROR', 'PASS', 'SKIP']
+    order += sorted(k for k in counts if k not in order)
+    return ', '.join(f'{counts[k]} {k.lower()}' for k in order if k in counts)
+
+
+def boot_columns(tiers: list[Tier], tier: str = 'kunit',
+                 by: str = 'case') -> tuple[list[str], list[tuple[str, list[str]]]]:
+    """The results of @tier in every boot side by side: the boots (column
+    names: "default" and each other boot, from the "<tier>@<boot>" tier
+    names, in run order) and one row per suite (@by "suite") or per
+    suite.case (@by "case", a parameterised case counting its
+    parameters; suites in run order, cases by name), each with one cell
+    per boot (_cell)."""
+    boots: list[tuple[str, Tier]] = []
+    for t in tiers:
+        name, _, boot = t.name.partition('@')
+        if name == tier:
+            boots.append((boot or 'default', t))
+    depth = 1 if by == 'suite' else 2
+    keys: list[str] = []
+    cells: dict[tuple[str, str], list[Leaf]] = {}
+    for boot, t in boots:
+        for leaf in t.leaves:
+            key = '.'.join(leaf.path[:depth])
+            if key not in keys:
+                keys.append(key)
+            cells.setdefault((key, boot), []).append(leaf)
+    # Suites in the order they ran; cases by name within a suite (the
+    # results list a suite's plain cases before its parameterised ones).
+    suites = list(dict.fromkeys(key.split('.')[0] for key in keys))
+    keys.sort(key=lambda k: (suites.index(k.split('.')[0]), k))
+    rows = [(key, [_cell(cells.get((key, boot), [])) for boot, _ in boots]) for key in keys]
+    return [boot for boot, _ in boots], rows
+
+
+def boot_table(tiers: list[Tier], tier: str = 'kunit') -> list[str]:
+    """The terminal table of @tier by boot: one row per suite, one column
+    per boot; nothing when the tier ran in one boot only."""
+    boots, rows = boot_columns(tiers, tier, by='suite')
+    if len(boots) < 2:
+        return []
+    first = max([len(tier)] + [len(k) for k, _ in rows])
+    widths = [max([len(b)] + [len(r[1][i]) for r in rows]) for i, b in enumerate(boots)]
+    out = [' '.join([f'{tier:<{first}}'] + [f'{b:<{w}}' for b, w in zip(boots, widths)])]
+    out += [' '.join([f'{key:<{first}}'] + [f'{c:<{w}}' for c, w in zip(cs, widths)])
+            for key, cs in rows]
+    return [row.rstrip() for row in out]
+
+
 def summary(run_id: str, verdict: bool, info: list[tuple[str, str]], tiers: list[Tier],
             splats: list[Splat], problems: list[str], timings: list[tuple[str, float]]) -> str:
     """summary.md."""
@@ -264,6 +324,15 @@ def summary(run_id: str, verdict: bool, info: list[tuple[str, str]], tiers: list
             out.append(f'| {tier.name} | {suite} | {p} | {f} | {s} |')
         p, f, s = tier.counts()
         out.append(f'| **{tier.name}** | all | {p} | {f} | {s} |')
+    boots, rows = boot_columns(tiers, 'kunit')
+    if len(boots) > 1:
+        out += ['', '## KUnit by boot', '',
+                'One column per boot of the kunit tier (its kernel arguments are in the '
+                'boot lines above): pass, fail or skip, or for a parameterised case how '
+                'many of its parameters did each.', '',
+                '| suite.case | ' + ' | '.join(boots) + ' |',
+                '|---|' + '---|' * len(boots)]
+        out += [f'| {key} | ' + ' | '.join(cs) + ' |' for key, cs in rows]
     failed = [lf for t in tiers for lf in t.leaves if lf.status not in ('PASS', 'SKIP')]
     if failed:
         out += ['', '## Failed tests', '']

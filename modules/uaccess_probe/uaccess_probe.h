@@ -6,8 +6,8 @@
  * primitive's own return value unchanged in @result. The ioctl itself
  * returns 0 when the primitive ran (whatever it returned), -EINVAL for a
  * bad argument (range outside the buffer, unknown size, non-zero reserved
- * field), -EFAULT when the argument structure cannot be read, -ENOTTY for
- * an unknown command.
+ * field, a length the primitive would only warn about), -EFAULT when the
+ * argument structure cannot be read, -ENOTTY for an unknown command.
  *
  * read() and write() on the device copy between the buffer (at the file
  * position) and user memory as a normal driver does.
@@ -109,9 +109,10 @@ struct uaccess_probe_range {
  * @offset: offset in the kernel buffer where the duplicate is copied
  * @len: @len of memdup_user() (any value), memdup_user_nul() (below
  *	KMALLOC_MAX_SIZE) and vmemdup_user() (at most INT_MAX); @n of
- *	strndup_user() (1..LONG_MAX). The last three allocate without
- *	__GFP_NOWARN, so a larger value is refused (-EINVAL) rather than
- *	made to warn
+ *	strndup_user() (1..LONG_MAX). memdup_user_nul() and vmemdup_user()
+ *	allocate without __GFP_NOWARN, so a larger value is refused (-EINVAL)
+ *	rather than made to warn; n <= 0 is refused because UML's
+ *	strnlen_user() takes a negative count for a huge one
  * @copied: out: bytes of the duplicate copied to buf + @offset: @len
  *	(memdup_user, vmemdup_user), @len + 1 with the NUL (memdup_user_nul),
  *	strlen() + 1 (strndup_user); 0 on an error. At most the buffer from

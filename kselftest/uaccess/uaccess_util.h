@@ -127,6 +127,57 @@ static inline long long probe_scalar(int fd, unsigned long cmd, const void *uptr
 	return s.result;
 }
 
+/* copy_struct_from_user() into buf + @offset; result, or -errno of the ioctl. */
+static inline long long probe_struct(int fd, const void *uptr, __u64 offset, __u64 ksize,
+				     __u64 usize)
+{
+	struct uaccess_probe_struct s = {
+		.user_addr = (uintptr_t)uptr,
+		.offset = offset,
+		.ksize = ksize,
+		.usize = usize,
+		.result = LLONG_MIN,
+	};
+
+	if (ioctl(fd, UACCESS_PROBE_COPY_STRUCT_FROM_USER, &s))
+		return -errno;
+	return s.result;
+}
+
+/*
+ * A primitive on a user range given by its address as a number; result,
+ * or -errno of the ioctl. @task_size, if not NULL, gets TASK_SIZE_MAX.
+ */
+static inline long long probe_range(int fd, unsigned long cmd, __u64 addr, __u64 len,
+				    __u64 *task_size)
+{
+	struct uaccess_probe_range r = { .user_addr = addr, .len = len, .result = LLONG_MIN };
+
+	if (ioctl(fd, cmd, &r))
+		return -errno;
+	if (task_size)
+		*task_size = r.task_size;
+	return r.result;
+}
+
+/*
+ * A memdup_user() family call; 0 when the ioctl ran (the primitive's
+ * result in @d->result, the bytes copied back in @d->copied), or -errno
+ * of the ioctl.
+ */
+static inline int probe_dup(int fd, unsigned long cmd, const void *uptr, __u64 offset,
+			    __u64 len, struct uaccess_probe_dup *d)
+{
+	*d = (struct uaccess_probe_dup){
+		.user_addr = (uintptr_t)uptr,
+		.offset = offset,
+		.len = len,
+		.copied = ULLONG_MAX,
+		.result = LLONG_MIN,
+	};
+	return ioctl(fd, cmd, d) ? -errno : 0;
+}
+
 /* memset() of the kernel buffer; 0 or -errno. */
 static inline int probe_fill(int fd, __u64 offset, __u64 len, unsigned int byte)
 {
@@ -298,6 +349,22 @@ struct deviation {
 	"get_user() straddling into an unmapped page leaves the mapped bytes in the variable", \
 	{ .result = -EFAULT, .nbytes = (sz) / 8, .bytes = { __VA_ARGS__ } } }
 
+/*
+ * lib/usercopy.c check_zeroed_user() line 54, "size += align" before
+ * access_ok(): a size of SIZE_MAX from an address @a bytes past a word
+ * wraps to a - 1, and no byte is checked: 1 instead of -EFAULT.
+ */
+#define CZU_WRAP(a) { "um", "6.12", "zeroed.align_" #a ".size_overflow", "size max",	\
+	"check_zeroed_user(p, SIZE_MAX) wraps size + alignment and returns 1",		\
+	{ .result = 1 } }
+/*
+ * arch/um/include/asm/uaccess.h lines 13-15, __under_task_size(): the end
+ * must be below TASK_SIZE ("addr + size < TASK_SIZE"), so a range that ends
+ * exactly at TASK_SIZE is refused; the generic __access_ok() accepts it.
+ */
+#define UM_ACCESS_END(k) { "um", "6.12", "access.end_at_task_size", k,		\
+	"access_ok() refuses a range that ends exactly at TASK_SIZE", { .result = 0 } }
+
 static const struct deviation known_deviations[] = {
 	UM_BAD_ADDR_STRNLEN(kernel_direct_map),
 	UM_BAD_ADDR_STRNLEN(kernel_text),
@@ -315,6 +382,23 @@ static const struct deviation known_deviations[] = {
 	UM_STRADDLE(64, 5, 0x41, 0x41, 0x41, 0x41, 0x41, 0, 0, 0),
 	UM_STRADDLE(64, 6, 0x41, 0x41, 0x41, 0x41, 0x41, 0x41, 0, 0),
 	UM_STRADDLE(64, 7, 0x41, 0x41, 0x41, 0x41, 0x41, 0x41, 0x41, 0),
+	CZU_WRAP(1), CZU_WRAP(2), CZU_WRAP(3), CZU_WRAP(4), CZU_WRAP(5), CZU_WRAP(6),
+	CZU_WRAP(7),
+	/* The same wrap through copy_struct_from_user(): rest = SIZE_MAX - 1, align 7. */
+	{ "um", "6.12", "cstruct.ksize_1.usize_overflow", "unaligned tail, usize max",
+	  "copy_struct_from_user(ksize 1, usize SIZE_MAX) returns 0 through check_zeroed_user()",
+	  { .result = 0 } },
+	UM_ACCESS_END("two pages"),
+	UM_ACCESS_END("whole"),
+	UM_ACCESS_END("empty at the end"),
+	/*
+	 * mm/util.c strndup_user() lines 277-285 take UML's strnlen_user()
+	 * -EFAULT (access_ok() refused the address) for a length and pass it
+	 * to memdup_user() as (size_t)-14, whose allocation fails: -ENOMEM.
+	 */
+	{ "um", "6.12", "strndup.bad_addr", "kernel",
+	  "strndup_user() of a kernel address returns ERR_PTR(-ENOMEM): strnlen_user() gave -EFAULT",
+	  { .result = -ENOMEM } },
 	/* UML's strnlen_user() walks zero bytes and returns 0 + 1. */
 	{ "um", "6.12", "string.strnlen_user_zero_limit", "",
 	  "strnlen_user(p, 0) returns 1 instead of 0", { .result = 1 } },

@@ -7,7 +7,10 @@
  * a range of it (offset, length), which is checked against the buffer
  * before anything is copied, performs exactly one primitive
  * (copy_to_user, copy_from_user, get_user, put_user, clear_user,
- * strncpy_from_user, strnlen_user) and returns the primitive's own result
+ * strncpy_from_user, strnlen_user, copy_struct_from_user,
+ * check_zeroed_user, access_ok, copy_{from,to}_user_nofault, memdup_user,
+ * memdup_user_nul, vmemdup_user, strndup_user) and returns the
+ * primitive's own result
  * in the argument structure, so that user space sees exactly what the
  * primitive returned; fill and read-back ioctls let it see which bytes
  * moved. The ioctl argument is read with copy_from_user(); a fault there
@@ -17,11 +20,14 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/capability.h>
+#include <linux/err.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/sizes.h>
+#include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 
@@ -189,6 +195,113 @@ static long probe_fill(struct uaccess_probe_fill __user *argp)
 	return 0;
 }
 
+/* copy_struct_from_user() of a kernel struct of ksize bytes at buf + offset. */
+static long probe_struct(struct uaccess_probe_struct __user *argp)
+{
+	struct uaccess_probe_struct st;
+
+	if (copy_from_user(&st, argp, sizeof(st)))
+		return -EFAULT;
+	if (!probe_range_ok(st.offset, st.ksize))
+		return -EINVAL;
+	st.result = copy_struct_from_user(probe_buf + st.offset, st.ksize,
+					  u64_to_user_ptr(st.user_addr), st.usize);
+	return probe_put_result(&argp->result, st.result);
+}
+
+/*
+ * A primitive on a user range alone: check_zeroed_user(), access_ok(),
+ * or a nofault copy between the range and the start of the buffer.
+ */
+static long probe_range(unsigned int cmd, struct uaccess_probe_range __user *argp)
+{
+	struct uaccess_probe_range r;
+	void __user *uptr;
+
+	if (copy_from_user(&r, argp, sizeof(r)))
+		return -EFAULT;
+	if ((cmd == UACCESS_PROBE_COPY_FROM_USER_NOFAULT ||
+	     cmd == UACCESS_PROBE_COPY_TO_USER_NOFAULT) && !probe_range_ok(0, r.len))
+		return -EINVAL;
+	uptr = u64_to_user_ptr(r.user_addr);
+
+	switch (cmd) {
+	case UACCESS_PROBE_CHECK_ZEROED_USER:
+		r.result = check_zeroed_user(uptr, r.len);
+		break;
+	case UACCESS_PROBE_ACCESS_OK:
+		r.result = !!access_ok(uptr, r.len);
+		break;
+	case UACCESS_PROBE_COPY_FROM_USER_NOFAULT:
+		r.result = copy_from_user_nofault(probe_buf, uptr, r.len);
+		break;
+	case UACCESS_PROBE_COPY_TO_USER_NOFAULT:
+		r.result = copy_to_user_nofault(uptr, probe_buf, r.len);
+		break;
+	}
+	if (put_user((u64)TASK_SIZE_MAX, &argp->task_size))
+		return -EFAULT;
+	return probe_put_result(&argp->result, r.result);
+}
+
+/*
+ * One memdup_user() family call. The duplicate (with its NUL where the
+ * primitive adds one) is copied to the buffer, as far as it fits, and
+ * freed as the primitive says: kvfree() for vmemdup_user(), kfree()
+ * otherwise. copied and result are written back with put_user().
+ */
+static long probe_dup(unsigned int cmd, struct uaccess_probe_dup __user *argp)
+{
+	struct uaccess_probe_dup d;
+	const void __user *uptr;
+	size_t len;
+	void *p;
+
+	if (copy_from_user(&d, argp, sizeof(d)))
+		return -EFAULT;
+	if (d.offset > buf_size)
+		return -EINVAL;
+	if ((cmd == UACCESS_PROBE_MEMDUP_USER_NUL && d.len >= KMALLOC_MAX_SIZE) ||
+	    (cmd == UACCESS_PROBE_VMEMDUP_USER && d.len > INT_MAX) ||
+	    (cmd == UACCESS_PROBE_STRNDUP_USER && (!d.len || d.len > LONG_MAX)))
+		return -EINVAL;
+	uptr = u64_to_user_ptr(d.user_addr);
+
+	switch (cmd) {
+	case UACCESS_PROBE_MEMDUP_USER:
+		p = memdup_user(uptr, d.len);
+		len = d.len;
+		break;
+	case UACCESS_PROBE_MEMDUP_USER_NUL:
+		p = memdup_user_nul(uptr, d.len);
+		len = d.len + 1;
+		break;
+	case UACCESS_PROBE_VMEMDUP_USER:
+		p = vmemdup_user(uptr, d.len);
+		len = d.len;
+		break;
+	default:
+		p = strndup_user(uptr, d.len);
+		len = IS_ERR(p) ? 0 : strlen(p) + 1;
+		break;
+	}
+	if (IS_ERR(p)) {
+		d.result = PTR_ERR(p);
+		d.copied = 0;
+	} else {
+		d.result = 0;
+		d.copied = min_t(u64, len, buf_size - d.offset);
+		memcpy(probe_buf + d.offset, p, d.copied);
+		if (cmd == UACCESS_PROBE_VMEMDUP_USER)
+			kvfree(p);
+		else
+			kfree(p);
+	}
+	if (put_user(d.copied, &argp->copied))
+		return -EFAULT;
+	return probe_put_result(&argp->result, d.result);
+}
+
 static long probe_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	void __user *argp = (void __user *)arg;
@@ -210,6 +323,21 @@ static long probe_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		break;
 	case UACCESS_PROBE_FILL:
 		ret = probe_fill(argp);
+		break;
+	case UACCESS_PROBE_COPY_STRUCT_FROM_USER:
+		ret = probe_struct(argp);
+		break;
+	case UACCESS_PROBE_CHECK_ZEROED_USER:
+	case UACCESS_PROBE_ACCESS_OK:
+	case UACCESS_PROBE_COPY_FROM_USER_NOFAULT:
+	case UACCESS_PROBE_COPY_TO_USER_NOFAULT:
+		ret = probe_range(cmd, argp);
+		break;
+	case UACCESS_PROBE_MEMDUP_USER:
+	case UACCESS_PROBE_MEMDUP_USER_NUL:
+	case UACCESS_PROBE_VMEMDUP_USER:
+	case UACCESS_PROBE_STRNDUP_USER:
+		ret = probe_dup(cmd, argp);
 		break;
 	default:
 		ret = -ENOTTY;

@@ -6,8 +6,8 @@
  * primitive's own return value unchanged in @result. The ioctl itself
  * returns 0 when the primitive ran (whatever it returned), -EINVAL for a
  * bad argument (range outside the buffer, unknown size, non-zero reserved
- * field), -EFAULT when the argument structure cannot be read, -ENOTTY for
- * an unknown command.
+ * field, a length the primitive would only warn about), -EFAULT when the
+ * argument structure cannot be read, -ENOTTY for an unknown command.
  *
  * read() and write() on the device copy between the buffer (at the file
  * position) and user memory as a normal driver does.
@@ -70,6 +70,63 @@ struct uaccess_probe_fill {
 	__u32 reserved;
 };
 
+/**
+ * struct uaccess_probe_struct - one copy_struct_from_user()
+ * @user_addr: user address of the struct (@src)
+ * @offset: offset in the kernel buffer of the kernel struct (@dst)
+ * @ksize: size of the kernel struct; offset + ksize inside the buffer
+ * @usize: size of the user struct, any value (it is the primitive's to check)
+ * @result: out: the primitive's return value (0, -E2BIG or -EFAULT)
+ */
+struct uaccess_probe_struct {
+	__u64 user_addr;
+	__u64 offset;
+	__u64 ksize;
+	__u64 usize;
+	__s64 result;
+};
+
+/**
+ * struct uaccess_probe_range - one primitive on a user range alone
+ * @user_addr: start of the range
+ * @len: its size, any value (it is the primitive's to check)
+ * @result: out: the primitive's return value: check_zeroed_user()'s 1, 0
+ *	or -EFAULT; access_ok()'s 1 (may be valid) or 0 (definitely invalid);
+ *	copy_{from,to}_user_nofault()'s 0 or -EFAULT
+ * @task_size: out: TASK_SIZE_MAX, the end of the user address space that
+ *	access_ok() checks against
+ */
+struct uaccess_probe_range {
+	__u64 user_addr;
+	__u64 len;
+	__s64 result;
+	__u64 task_size;
+};
+
+/**
+ * struct uaccess_probe_dup - one memdup_user() family call
+ * @user_addr: user address of the source
+ * @offset: offset in the kernel buffer where the duplicate is copied
+ * @len: @len of memdup_user() (any value), memdup_user_nul() (below
+ *	KMALLOC_MAX_SIZE) and vmemdup_user() (at most INT_MAX); @n of
+ *	strndup_user() (1..LONG_MAX). memdup_user_nul() and vmemdup_user()
+ *	allocate without __GFP_NOWARN, so a larger value is refused (-EINVAL)
+ *	rather than made to warn; n <= 0 is refused because UML's
+ *	strnlen_user() takes a negative count for a huge one
+ * @copied: out: bytes of the duplicate copied to buf + @offset: @len
+ *	(memdup_user, vmemdup_user), @len + 1 with the NUL (memdup_user_nul),
+ *	strlen() + 1 (strndup_user); 0 on an error. At most the buffer from
+ *	@offset on; the duplicate is freed right after
+ * @result: out: 0, or the error of the ERR_PTR() the primitive returned
+ */
+struct uaccess_probe_dup {
+	__u64 user_addr;
+	__u64 offset;
+	__u64 len;
+	__u64 copied;
+	__s64 result;
+};
+
 #define UACCESS_PROBE_IOC_MAGIC		'U'
 /* result = copy_to_user(user_addr, buf + offset, len) */
 #define UACCESS_PROBE_COPY_TO_USER	_IOWR(UACCESS_PROBE_IOC_MAGIC, 1, struct uaccess_probe_xfer)
@@ -94,5 +151,27 @@ struct uaccess_probe_fill {
 #define UACCESS_PROBE_STRNCPY_FROM_USER	_IOWR(UACCESS_PROBE_IOC_MAGIC, 8, struct uaccess_probe_xfer)
 /* result = strnlen_user(user_addr, len); offset must be 0 */
 #define UACCESS_PROBE_STRNLEN_USER	_IOWR(UACCESS_PROBE_IOC_MAGIC, 9, struct uaccess_probe_xfer)
+
+/* result = copy_struct_from_user(buf + offset, ksize, user_addr, usize) */
+#define UACCESS_PROBE_COPY_STRUCT_FROM_USER \
+	_IOWR(UACCESS_PROBE_IOC_MAGIC, 10, struct uaccess_probe_struct)
+/* result = check_zeroed_user(user_addr, len) */
+#define UACCESS_PROBE_CHECK_ZEROED_USER \
+	_IOWR(UACCESS_PROBE_IOC_MAGIC, 11, struct uaccess_probe_range)
+/* result = !!access_ok(user_addr, len) */
+#define UACCESS_PROBE_ACCESS_OK	_IOWR(UACCESS_PROBE_IOC_MAGIC, 12, struct uaccess_probe_range)
+/*
+ * result = copy_from_user_nofault(buf, user_addr, len), and
+ * copy_to_user_nofault(user_addr, buf, len): len at most the buffer size.
+ */
+#define UACCESS_PROBE_COPY_FROM_USER_NOFAULT \
+	_IOWR(UACCESS_PROBE_IOC_MAGIC, 13, struct uaccess_probe_range)
+#define UACCESS_PROBE_COPY_TO_USER_NOFAULT \
+	_IOWR(UACCESS_PROBE_IOC_MAGIC, 14, struct uaccess_probe_range)
+/* p = memdup_user(user_addr, len) etc.; see struct uaccess_probe_dup */
+#define UACCESS_PROBE_MEMDUP_USER	_IOWR(UACCESS_PROBE_IOC_MAGIC, 15, struct uaccess_probe_dup)
+#define UACCESS_PROBE_MEMDUP_USER_NUL	_IOWR(UACCESS_PROBE_IOC_MAGIC, 16, struct uaccess_probe_dup)
+#define UACCESS_PROBE_VMEMDUP_USER	_IOWR(UACCESS_PROBE_IOC_MAGIC, 17, struct uaccess_probe_dup)
+#define UACCESS_PROBE_STRNDUP_USER	_IOWR(UACCESS_PROBE_IOC_MAGIC, 18, struct uaccess_probe_dup)
 
 #endif /* _UACCESS_PROBE_H */

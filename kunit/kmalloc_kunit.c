@@ -694,6 +694,8 @@ static void probe_kfree(void *ignore, unsigned long call_site, const void *ptr)
 {
 	if (!ptr || ptr != READ_ONCE(kfree_watch.target))
 		return;
+	/* Before the free: no one else can be given the object yet. */
+	WRITE_ONCE(kfree_watch.target, NULL);
 	kfree_watch.first_nonzero = alloc_kunit_first_diff(ptr, 0, kfree_watch.len);
 	kfree_watch.hits++;
 }
@@ -723,7 +725,7 @@ static void kfree_sensitive_test_zeroed(struct kunit *test)
 	kfree_sensitive(p);
 	WRITE_ONCE(kfree_watch.target, NULL);
 	KUNIT_ASSERT_EQ_MSG(test, kfree_watch.hits, 1,
-			    "kfree_sensitive(kmalloc(%zu)) reached kfree() %d times, expected 1",
+			    "kfree_sensitive(kmalloc(%zu)) reached kfree() %d times, expected once",
 			    size, kfree_watch.hits);
 	KUNIT_EXPECT_EQ_MSG(test, kfree_watch.first_nonzero, ks,
 			    "kfree_sensitive(kmalloc(%zu)): byte %zu of ksize %zu was not zero when freed",

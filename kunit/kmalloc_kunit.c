@@ -560,6 +560,12 @@ static void doc_roundup_zero(struct kunit *test)
 			    "kmalloc_size_roundup(0): kmalloc(0) has 0 bytes available");
 }
 
+/* The kernel-doc's own example: "a 126 byte request would be rounded up ... 128 bytes". */
+static void doc_roundup_126(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ_MSG(test, kmalloc_size_roundup(126), 128, "kmalloc_size_roundup(126)");
+}
+
 static void doc_roundup_max(struct kunit *test)
 {
 	KUNIT_EXPECT_EQ_MSG(test, kmalloc_size_roundup(KMALLOC_MAX_SIZE), KMALLOC_MAX_SIZE,
@@ -647,6 +653,58 @@ static void doc_kfree_sensitive_null(struct kunit *test)
 	kfree_sensitive(ZERO_SIZE_PTR);
 }
 
+#ifdef kmalloc_flex
+/* A flexible structure whose counter can count to 255 only. */
+struct flex_u8 {
+	u8 count;
+	u32 items[] __counted_by(count);
+};
+#endif
+
+/* kmalloc_objs and kmalloc_flex return NULL when the size overflows. */
+static void doc_objs_overflow(struct kunit *test)
+{
+#ifdef kmalloc_flex
+	u64 *objs = kmalloc_objs(*objs, SIZE_MAX / 4, GFP_KERNEL | __GFP_NOWARN);
+	struct flex_u8 *f;
+
+	KUNIT_EXPECT_NULL_MSG(test, objs, "kmalloc_objs(u64, SIZE_MAX / 4) = %p, expected NULL",
+			      objs);
+	kfree(objs);
+	f = kmalloc_flex(*f, items, SIZE_MAX / 2, GFP_KERNEL | __GFP_NOWARN);
+	KUNIT_EXPECT_NULL_MSG(test, f, "kmalloc_flex(items, SIZE_MAX / 2) = %p, expected NULL", f);
+	kfree(f);
+#else
+	kunit_skip(test, "the kernel has no kmalloc_objs()/kmalloc_flex()");
+#endif
+}
+
+/*
+ * kmalloc_flex's kernel-doc: "If @FAM has been annotated with
+ * __counted_by(), the allocation will immediately fail if @COUNT is
+ * larger than what the type of the struct's counter variable can
+ * represent": 255 fits a u8 counter, 256 does not.
+ */
+static void doc_flex_counter(struct kunit *test)
+{
+#ifdef kmalloc_flex
+	struct flex_u8 *f;
+
+	if (!IS_ENABLED(CONFIG_CC_HAS_COUNTED_BY))
+		kunit_skip(test, "the compiler has no __counted_by: no annotation to honour");
+	f = kmalloc_flex(*f, items, 255, GFP_KERNEL);
+	KUNIT_EXPECT_NOT_NULL_MSG(test, f, "kmalloc_flex(items, 255) with a u8 counter failed");
+	kfree(f);
+	f = kmalloc_flex(*f, items, 256, GFP_KERNEL | __GFP_NOWARN);
+	KUNIT_EXPECT_NULL_MSG(test, f,
+			      "kmalloc_flex(items, 256) with a __counted_by u8 counter = %p, expected NULL",
+			      f);
+	kfree(f);
+#else
+	kunit_skip(test, "the kernel has no kmalloc_flex()");
+#endif
+}
+
 struct kmalloc_doc_case {
 	const char *name;
 	void (*check)(struct kunit *test);
@@ -655,6 +713,7 @@ struct kmalloc_doc_case {
 /* One row per documented promise at an edge; README names the source. */
 static const struct kmalloc_doc_case kmalloc_doc_cases[] = {
 	{ "kmalloc_size_roundup(0)", doc_roundup_zero },
+	{ "kmalloc_size_roundup(126)", doc_roundup_126 },
 	{ "kmalloc_size_roundup(KMALLOC_MAX_SIZE)", doc_roundup_max },
 	{ "kmalloc_size_roundup(overflow)", doc_roundup_overflow },
 	{ "ksize(NULL)", doc_ksize_null },
@@ -662,6 +721,8 @@ static const struct kmalloc_doc_case kmalloc_doc_cases[] = {
 	{ "array_of_0", doc_array_zero },
 	{ "dup_0_bytes", doc_dup_zero },
 	{ "kfree_sensitive(NULL)", doc_kfree_sensitive_null },
+	{ "kmalloc_objs(overflow)", doc_objs_overflow },
+	{ "kmalloc_flex(counter)", doc_flex_counter },
 };
 
 static void kmalloc_doc_desc(const struct kmalloc_doc_case *c, char *desc)

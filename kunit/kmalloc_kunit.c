@@ -2,7 +2,10 @@
 /*
  * Contracts of the kmalloc family: kmalloc, kzalloc, kcalloc,
  * kmalloc_array, kmemdup, kstrdup, kstrndup, krealloc and the kvmalloc
- * variants.
+ * variants, and the promises their kernel-doc makes at the edges (class
+ * boundaries, 0, KMALLOC_MAX_SIZE, sizes that overflow when rounded,
+ * ksize, kmalloc_size_roundup, kfree_sensitive). Reallocation walks are
+ * in realloc_kunit.c.
  *
  * Each size class is a row of a table (slab classes, class edges, and
  * page-backed sizes up to KMALLOC_MAX_SIZE). Zeroing is checked on memory

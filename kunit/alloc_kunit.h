@@ -122,10 +122,52 @@ static inline unsigned int alloc_kunit_byte(const void *p, size_t at, size_t siz
 	return at < size ? ((const u8 *)p)[at] : 0;
 }
 
+/**
+ * struct alloc_kunit_size_row - one size of a shared size table
+ * @name: the row's KUnit parameter description
+ * @size: the size in bytes
+ */
+struct alloc_kunit_size_row {
+	const char *name;
+	size_t size;
+};
+
+extern const struct alloc_kunit_size_row alloc_kunit_kmalloc_edges[];
+extern const size_t alloc_kunit_nr_kmalloc_edges;
+const void *alloc_kunit_kmalloc_edges_gen_params(const void *prev, char *desc);
+size_t alloc_kunit_kmalloc_bucket(size_t size);
+
+/* The byte the shared pattern puts at offset @i. */
+static inline u8 alloc_kunit_pattern_byte(size_t i)
+{
+	return (i * 31 + 7) & 0xff;
+}
+
+/* Fill @p with the shared pattern. */
+static inline void alloc_kunit_fill_pattern(u8 *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		p[i] = alloc_kunit_pattern_byte(i);
+}
+
+/* The first offset < @len where @p does not hold the pattern, or @len. */
+static inline size_t alloc_kunit_check_pattern(const u8 *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (p[i] != alloc_kunit_pattern_byte(i))
+			return i;
+	return len;
+}
+
 extern struct kunit_suite alloc_kmalloc_suite;
 extern struct kunit_suite alloc_kmem_cache_suite;
 extern struct kunit_suite alloc_pages_suite;
 extern struct kunit_suite alloc_vmalloc_suite;
+extern struct kunit_suite alloc_realloc_suite;
 extern struct kunit_suite alloc_gfp_suite;
 extern struct kunit_suite alloc_context_suite;
 extern struct kunit_suite alloc_fault_suite;

@@ -2,7 +2,10 @@
 /*
  * Contracts of the kmalloc family: kmalloc, kzalloc, kcalloc,
  * kmalloc_array, kmemdup, kstrdup, kstrndup, krealloc and the kvmalloc
- * variants.
+ * variants, and the promises their kernel-doc makes at the edges (class
+ * boundaries, 0, KMALLOC_MAX_SIZE, sizes that overflow when rounded,
+ * ksize, kmalloc_size_roundup, kfree_sensitive). Reallocation walks are
+ * in realloc_kunit.c.
  *
  * Each size class is a row of a table (slab classes, class edges, and
  * page-backed sizes up to KMALLOC_MAX_SIZE). Zeroing is checked on memory
@@ -19,7 +22,9 @@
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/tracepoint.h>
 #include <linux/vmalloc.h>
+#include <trace/events/kmem.h>
 
 #include "alloc_kunit.h"
 
@@ -264,6 +269,29 @@ static void overflow_desc(const struct overflow_case *c, char *desc)
 
 KUNIT_ARRAY_PARAM(overflow, overflow_cases, overflow_desc);
 
+/* krealloc_array refuses an overflowing n * size and keeps the original. */
+static void krealloc_array_test_overflow(struct kunit *test, const struct overflow_case *c)
+{
+	u8 *p, *q;
+	size_t at;
+
+	p = kmalloc(64, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	alloc_kunit_defer_kfree(test, p);
+	memset(p, DIRT, 64);
+	q = krealloc_array(p, c->n, c->size, GFP_KERNEL);
+	KUNIT_EXPECT_NULL_MSG(test, q, "krealloc_array(p, %zu, %zu) = %p, expected NULL (overflow)",
+			      c->n, c->size, q);
+	if (q && q != p) {
+		kunit_remove_action(test, alloc_kunit_kfree_action, p);
+		alloc_kunit_defer_kfree(test, q);
+		return;
+	}
+	at = alloc_kunit_first_diff(p, DIRT, 64);
+	KUNIT_EXPECT_EQ_MSG(test, at, 64, "refused krealloc_array changed byte %zu of the original",
+			    at);
+}
+
 /* Array allocators refuse an n * size that overflows, silently. */
 static void kmalloc_array_test_overflow(struct kunit *test)
 {
@@ -287,6 +315,17 @@ static void kmalloc_array_test_overflow(struct kunit *test)
 	KUNIT_EXPECT_NULL_MSG(test, p, "kvcalloc(%zu, %zu) = %p, expected NULL (overflow)",
 			      c->n, c->size, p);
 	kvfree(p);
+#ifdef kmemdup
+	/*
+	 * kmemdup_array (6.9; kmemdup is a macro from 6.10 on) saturates
+	 * n * size: a size kmalloc refuses.
+	 */
+	p = kmemdup_array(overflow_cases, c->n, c->size, gfp | __GFP_NOWARN);
+	KUNIT_EXPECT_NULL_MSG(test, p, "kmemdup_array(%zu, %zu) = %p, expected NULL (overflow)",
+			      c->n, c->size, p);
+	kfree(p);
+#endif
+	krealloc_array_test_overflow(test, c);
 }
 
 /* kmemdup, kstrdup and kstrndup copy exactly what they are given. */
@@ -453,35 +492,6 @@ static void krealloc_test_gfp_zero_grows_zeroed(struct kunit *test)
 			    alloc_kunit_byte(q + c->from, at, c->to - c->from));
 }
 
-/*
- * Shrinking with __GFP_ZERO zeroes the spare bytes, so that growing back
- * in place (same object) shows zeroes, not the old contents.
- */
-static void krealloc_test_shrink_grow_zeroed(struct kunit *test)
-{
-	size_t at;
-	u8 *p, *q;
-
-	p = kzalloc(100, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, p);
-	fill_pattern(p, 100);
-	q = krealloc(p, 50, GFP_KERNEL | __GFP_ZERO);
-	if (!q)
-		kfree(p);
-	KUNIT_ASSERT_NOT_NULL(test, q);
-	p = krealloc(q, 100, GFP_KERNEL | __GFP_ZERO);
-	if (!p)
-		kfree(q);
-	KUNIT_ASSERT_NOT_NULL(test, p);
-	alloc_kunit_defer_kfree(test, p);
-	at = check_pattern(p, 50);
-	KUNIT_EXPECT_EQ_MSG(test, at, 50, "krealloc 100 -> 50 -> 100: kept byte %zu differs", at);
-	at = alloc_kunit_first_diff(p + 50, 0, 50);
-	KUNIT_EXPECT_EQ_MSG(test, at, 50,
-			    "krealloc 100 -> 50 -> 100 with __GFP_ZERO: byte %zu is %#x, expected 0",
-			    50 + at, alloc_kunit_byte(p + 50, at, 50));
-}
-
 /* krealloc(NULL, n) allocates, krealloc(p, 0) frees, and failure keeps p. */
 static void krealloc_test_edges(struct kunit *test)
 {
@@ -509,6 +519,286 @@ static void krealloc_test_edges(struct kunit *test)
 	}
 	at = check_pattern(p, 100);
 	KUNIT_EXPECT_EQ_MSG(test, at, 100, "failed krealloc changed byte %zu of the original", at);
+}
+
+/*
+ * kmalloc_size_roundup(n) is "the number of bytes that would be available
+ * in a kmalloc() allocation of n bytes": the bucket, at every class edge,
+ * slab- and page-backed. ksize() of that allocation lies between n and
+ * the bucket (KFENCE objects report the requested size), and the address
+ * is aligned as kmalloc()'s kernel-doc promises: ARCH_KMALLOC_MINALIGN,
+ * and the largest power-of-two divisor of n.
+ */
+static void kmalloc_test_class_edges(struct kunit *test)
+{
+	const struct alloc_kunit_size_row *r = test->param_value;
+	size_t size = r->size, bucket = alloc_kunit_kmalloc_bucket(size);
+	size_t round = kmalloc_size_roundup(size), align, ks;
+	void *p;
+
+	KUNIT_EXPECT_EQ_MSG(test, round, bucket,
+			    "kmalloc_size_roundup(%zu) = %zu, expected the bucket %zu", size,
+			    round, bucket);
+	p = kmalloc(size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL_MSG(test, p, "kmalloc(%zu) failed", size);
+	alloc_kunit_defer_kfree(test, p);
+	ks = ksize(p);
+	KUNIT_EXPECT_TRUE_MSG(test, ks >= size && ks <= bucket,
+			      "ksize(kmalloc(%zu)) = %zu, expected %zu..%zu (the bucket)", size, ks,
+			      size, bucket);
+	align = max_t(size_t, size & -size, ARCH_KMALLOC_MINALIGN);
+	KUNIT_EXPECT_TRUE_MSG(test, IS_ALIGNED((unsigned long)p, align),
+			      "kmalloc(%zu) = %p: address %% %zu = %lu, expected 0 (largest power-of-two divisor)",
+			      size, p, align, (unsigned long)p & (align - 1));
+}
+
+/* kmalloc_size_roundup() never rounds down, also where rounding overflows. */
+static void check_roundup_not_down(struct kunit *test, size_t size, const char *what)
+{
+	size_t round = kmalloc_size_roundup(size);
+
+	KUNIT_EXPECT_GE_MSG(test, round, size,
+			    "kmalloc_size_roundup(%s = %zu) = %zu: rounded down (wrapped)", what,
+			    size, round);
+}
+
+static void doc_roundup_zero(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ_MSG(test, kmalloc_size_roundup(0), 0,
+			    "kmalloc_size_roundup(0): kmalloc(0) has 0 bytes available");
+}
+
+/* The kernel-doc's own example: "a 126 byte request would be rounded up ... 128 bytes". */
+static void doc_roundup_126(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ_MSG(test, kmalloc_size_roundup(126), 128, "kmalloc_size_roundup(126)");
+}
+
+static void doc_roundup_max(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ_MSG(test, kmalloc_size_roundup(KMALLOC_MAX_SIZE), KMALLOC_MAX_SIZE,
+			    "kmalloc_size_roundup(KMALLOC_MAX_SIZE)");
+	check_roundup_not_down(test, KMALLOC_MAX_SIZE + 1, "KMALLOC_MAX_SIZE + 1");
+}
+
+static void doc_roundup_overflow(struct kunit *test)
+{
+	check_roundup_not_down(test, SIZE_MAX, "SIZE_MAX");
+	check_roundup_not_down(test, SIZE_MAX - PAGE_SIZE + 2, "SIZE_MAX - PAGE_SIZE + 2");
+	check_roundup_not_down(test, SIZE_MAX / 2 + 1, "SIZE_MAX / 2 + 1");
+}
+
+static void doc_ksize_null(struct kunit *test)
+{
+	void *zero = kmalloc(0, GFP_KERNEL);
+
+	KUNIT_EXPECT_EQ_MSG(test, ksize(NULL), 0, "ksize(NULL)");
+	KUNIT_EXPECT_EQ_MSG(test, ksize(ZERO_SIZE_PTR), 0, "ksize(ZERO_SIZE_PTR)");
+	KUNIT_EXPECT_EQ_MSG(test, ksize(zero), 0, "ksize(kmalloc(0) = %p)", zero);
+	kfree(zero);
+}
+
+/* krealloc(NULL, n) is exactly kmalloc(n), n = 0 included. */
+static void doc_krealloc_null(struct kunit *test)
+{
+	void *p = krealloc(NULL, 0, GFP_KERNEL);
+
+	KUNIT_EXPECT_PTR_EQ_MSG(test, p, ZERO_SIZE_PTR,
+				"krealloc(NULL, 0) = %p, expected kmalloc(0) = ZERO_SIZE_PTR", p);
+	if (!ZERO_OR_NULL_PTR(p))
+		kfree(p);
+	p = krealloc(ZERO_SIZE_PTR, 40, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL_MSG(test, p, "krealloc(ZERO_SIZE_PTR, 40) failed");
+	alloc_kunit_defer_kfree(test, p);
+	KUNIT_EXPECT_FALSE_MSG(test, ZERO_OR_NULL_PTR(p),
+			       "krealloc(ZERO_SIZE_PTR, 40) = %p, expected a real object", p);
+	KUNIT_EXPECT_GE_MSG(test, ksize(p), 40, "krealloc(ZERO_SIZE_PTR, 40): ksize");
+}
+
+/* An array of 0 elements, or of 0-byte elements, is kmalloc(0). */
+static void doc_array_zero(struct kunit *test)
+{
+	void *p;
+
+	p = kcalloc(0, 16, GFP_KERNEL);
+	KUNIT_EXPECT_PTR_EQ_MSG(test, p, ZERO_SIZE_PTR, "kcalloc(0, 16) = %p", p);
+	kfree(p);
+	p = kmalloc_array(SIZE_MAX, 0, GFP_KERNEL);
+	KUNIT_EXPECT_PTR_EQ_MSG(test, p, ZERO_SIZE_PTR,
+				"kmalloc_array(SIZE_MAX, 0) = %p: 0 bytes do not overflow", p);
+	kfree(p);
+}
+
+/* Duplicating 0 bytes; kmemdup_nul and kstrndup always terminate. */
+static void doc_dup_zero(struct kunit *test)
+{
+	static const char text[] = "allocsuite";
+	char *s;
+	void *p;
+
+	p = kmemdup(text, 0, GFP_KERNEL);
+	KUNIT_EXPECT_PTR_EQ_MSG(test, p, ZERO_SIZE_PTR, "kmemdup(src, 0) = %p", p);
+	kfree(p);
+	s = kmemdup_nul(text, 0, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	alloc_kunit_defer_kfree(test, s);
+	KUNIT_EXPECT_STREQ_MSG(test, s, "", "kmemdup_nul(src, 0)");
+	s = kmemdup_nul(text, 4, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	alloc_kunit_defer_kfree(test, s);
+	KUNIT_EXPECT_STREQ_MSG(test, s, "allo", "kmemdup_nul(src, 4)");
+	s = kstrndup(text, 0, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	alloc_kunit_defer_kfree(test, s);
+	KUNIT_EXPECT_STREQ_MSG(test, s, "", "kstrndup(src, 0)");
+	KUNIT_EXPECT_NULL_MSG(test, kstrndup(NULL, 4, GFP_KERNEL), "kstrndup(NULL, 4)");
+}
+
+/* kfree_sensitive(NULL) does nothing (a report here fails the run). */
+static void doc_kfree_sensitive_null(struct kunit *test)
+{
+	kfree_sensitive(NULL);
+	kfree_sensitive(ZERO_SIZE_PTR);
+}
+
+#ifdef kmalloc_flex
+/* A flexible structure whose counter can count to 255 only. */
+struct flex_u8 {
+	u8 count;
+	u32 items[] __counted_by(count);
+};
+#endif
+
+/* kmalloc_objs and kmalloc_flex return NULL when the size overflows. */
+static void doc_objs_overflow(struct kunit *test)
+{
+#ifdef kmalloc_flex
+	u64 *objs = kmalloc_objs(*objs, SIZE_MAX / 4, GFP_KERNEL | __GFP_NOWARN);
+	struct flex_u8 *f;
+
+	KUNIT_EXPECT_NULL_MSG(test, objs, "kmalloc_objs(u64, SIZE_MAX / 4) = %p, expected NULL",
+			      objs);
+	kfree(objs);
+	f = kmalloc_flex(*f, items, SIZE_MAX / 2, GFP_KERNEL | __GFP_NOWARN);
+	KUNIT_EXPECT_NULL_MSG(test, f, "kmalloc_flex(items, SIZE_MAX / 2) = %p, expected NULL", f);
+	kfree(f);
+#else
+	kunit_skip(test, "the kernel has no kmalloc_objs()/kmalloc_flex()");
+#endif
+}
+
+/*
+ * kmalloc_flex's kernel-doc: "If @FAM has been annotated with
+ * __counted_by(), the allocation will immediately fail if @COUNT is
+ * larger than what the type of the struct's counter variable can
+ * represent": 255 fits a u8 counter, 256 does not.
+ */
+static void doc_flex_counter(struct kunit *test)
+{
+#ifdef kmalloc_flex
+	struct flex_u8 *f;
+
+	if (!IS_ENABLED(CONFIG_CC_HAS_COUNTED_BY))
+		kunit_skip(test, "the compiler has no __counted_by: no annotation to honour");
+	f = kmalloc_flex(*f, items, 255, GFP_KERNEL);
+	KUNIT_EXPECT_NOT_NULL_MSG(test, f, "kmalloc_flex(items, 255) with a u8 counter failed");
+	kfree(f);
+	f = kmalloc_flex(*f, items, 256, GFP_KERNEL | __GFP_NOWARN);
+	KUNIT_EXPECT_NULL_MSG(test, f,
+			      "kmalloc_flex(items, 256) with a __counted_by u8 counter = %p, expected NULL",
+			      f);
+	kfree(f);
+#else
+	kunit_skip(test, "the kernel has no kmalloc_flex()");
+#endif
+}
+
+struct kmalloc_doc_case {
+	const char *name;
+	void (*check)(struct kunit *test);
+};
+
+/* One row per documented promise at an edge; README names the source. */
+static const struct kmalloc_doc_case kmalloc_doc_cases[] = {
+	{ "kmalloc_size_roundup(0)", doc_roundup_zero },
+	{ "kmalloc_size_roundup(126)", doc_roundup_126 },
+	{ "kmalloc_size_roundup(KMALLOC_MAX_SIZE)", doc_roundup_max },
+	{ "kmalloc_size_roundup(overflow)", doc_roundup_overflow },
+	{ "ksize(NULL)", doc_ksize_null },
+	{ "krealloc(NULL)", doc_krealloc_null },
+	{ "array_of_0", doc_array_zero },
+	{ "dup_0_bytes", doc_dup_zero },
+	{ "kfree_sensitive(NULL)", doc_kfree_sensitive_null },
+	{ "kmalloc_objs(overflow)", doc_objs_overflow },
+	{ "kmalloc_flex(counter)", doc_flex_counter },
+};
+
+static void kmalloc_doc_desc(const struct kmalloc_doc_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(kmalloc_doc, kmalloc_doc_cases, kmalloc_doc_desc);
+
+static void kmalloc_test_documented_edges(struct kunit *test)
+{
+	const struct kmalloc_doc_case *c = test->param_value;
+
+	c->check(test);
+}
+
+/*
+ * kfree_sensitive() is seen from a probe on the kfree tracepoint, which
+ * kfree() hits before it frees: the object must be zero in every byte of
+ * its ksize() then (its kernel-doc: "zeroes the whole allocated buffer").
+ */
+static struct {
+	const void *target;	/* the object watched, or NULL */
+	size_t len;		/* its ksize() */
+	size_t first_nonzero;	/* what the probe saw */
+	int hits;
+} kfree_watch;
+
+static void probe_kfree(void *ignore, unsigned long call_site, const void *ptr)
+{
+	if (!ptr || ptr != READ_ONCE(kfree_watch.target))
+		return;
+	/* Before the free: no one else can be given the object yet. */
+	WRITE_ONCE(kfree_watch.target, NULL);
+	kfree_watch.first_nonzero = alloc_kunit_first_diff(ptr, 0, kfree_watch.len);
+	kfree_watch.hits++;
+}
+
+/* Deferred action: the probe goes, and no CPU still runs it. */
+static void kfree_probe_release(void *ignore)
+{
+	unregister_trace_kfree(probe_kfree, NULL);
+	tracepoint_synchronize_unregister();
+}
+
+static void kfree_sensitive_test_zeroed(struct kunit *test)
+{
+	const struct kmalloc_size_case *c = test->param_value;
+	size_t size = kmalloc_size_roundup(c->size), ks;
+	u8 *p;
+
+	KUNIT_ASSERT_EQ(test, 0, register_trace_kfree(probe_kfree, NULL));
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, kfree_probe_release, NULL));
+	p = kmalloc(size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL_MSG(test, p, "kmalloc(%zu) failed", size);
+	ks = ksize(p);
+	memset(p, DIRT, ks);
+	kfree_watch.len = ks;
+	kfree_watch.hits = 0;
+	WRITE_ONCE(kfree_watch.target, p);
+	kfree_sensitive(p);
+	WRITE_ONCE(kfree_watch.target, NULL);
+	KUNIT_ASSERT_EQ_MSG(test, kfree_watch.hits, 1,
+			    "kfree_sensitive(kmalloc(%zu)) reached kfree() %d times, expected once",
+			    size, kfree_watch.hits);
+	KUNIT_EXPECT_EQ_MSG(test, kfree_watch.first_nonzero, ks,
+			    "kfree_sensitive(kmalloc(%zu)): byte %zu of ksize %zu was not zero when freed",
+			    size, kfree_watch.first_nonzero, ks);
 }
 
 enum kv_path { KV_SLAB, KV_VMALLOC, KV_EITHER };
@@ -579,35 +869,6 @@ static void kvmalloc_test_path(struct kunit *test)
 	}
 }
 
-/* kvrealloc keeps the bytes when it moves from slab to vmalloc and back. */
-static void kvrealloc_test_keeps_contents(struct kunit *test)
-{
-	size_t small = 3000, big = KMALLOC_MAX_SIZE + PAGE_SIZE, at;
-	u8 *p, *q;
-
-	p = kvmalloc(small, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, p);
-	fill_pattern(p, small);
-	q = kvrealloc(p, big, GFP_KERNEL);
-	if (!q)
-		kvfree(p);
-	KUNIT_ASSERT_NOT_NULL_MSG(test, q, "kvrealloc(%zu -> %zu) failed", small, big);
-	KUNIT_EXPECT_TRUE_MSG(test, is_vmalloc_addr(q),
-			      "kvrealloc to %zu bytes is not a vmalloc address", big);
-	at = check_pattern(q, small);
-	KUNIT_EXPECT_EQ_MSG(test, at, small, "kvrealloc(%zu -> %zu): byte %zu differs",
-			    small, big, at);
-	memset(q, DIRT, big);
-	fill_pattern(q, small);
-	p = kvrealloc(q, 100, GFP_KERNEL);
-	if (!p)
-		kvfree(q);
-	KUNIT_ASSERT_NOT_NULL_MSG(test, p, "kvrealloc(%zu -> 100) failed", big);
-	alloc_kunit_defer_kvfree(test, p);
-	at = check_pattern(p, 100);
-	KUNIT_EXPECT_EQ_MSG(test, at, 100, "kvrealloc(%zu -> 100): byte %zu differs", big, at);
-}
-
 /* kvmalloc refuses sizes above INT_MAX (quietly, with __GFP_NOWARN). */
 static void kvmalloc_test_int_max(struct kunit *test)
 {
@@ -629,11 +890,12 @@ static struct kunit_case alloc_kmalloc_cases[] = {
 	KUNIT_CASE(kmemdup_test_exact_copy),
 	KUNIT_CASE_PARAM(krealloc_test_keeps_contents, krealloc_gen_params),
 	KUNIT_CASE_PARAM(krealloc_test_gfp_zero_grows_zeroed, krealloc_grow_gen_params),
-	KUNIT_CASE(krealloc_test_shrink_grow_zeroed),
 	KUNIT_CASE(krealloc_test_edges),
 	KUNIT_CASE_PARAM(kvmalloc_test_path, kvmalloc_gen_params),
-	KUNIT_CASE(kvrealloc_test_keeps_contents),
 	KUNIT_CASE(kvmalloc_test_int_max),
+	KUNIT_CASE_PARAM(kmalloc_test_class_edges, alloc_kunit_kmalloc_edges_gen_params),
+	KUNIT_CASE_PARAM(kmalloc_test_documented_edges, kmalloc_doc_gen_params),
+	KUNIT_CASE_PARAM(kfree_sensitive_test_zeroed, kmalloc_size_gen_params),
 	{}
 };
 

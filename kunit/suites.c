@@ -508,14 +508,124 @@ void alloc_kunit_defer_free_pages(struct kunit *test, struct page *page,
 }
 
 /*
+ * Every kmalloc class edge, a class size - 1, the size and + 1: the class
+ * sizes of the kmalloc caches (96 and 192 exist when KMALLOC_MIN_SIZE
+ * allows them), then page-backed sizes, which get PAGE_SIZE << get_order().
+ */
+const struct alloc_kunit_size_row alloc_kunit_kmalloc_edges[] = {
+	{ "1", 1 },
+	{ "8-1", 8 - 1 },
+	{ "8", 8 },
+	{ "8+1", 8 + 1 },
+	{ "16-1", 16 - 1 },
+	{ "16", 16 },
+	{ "16+1", 16 + 1 },
+	{ "32-1", 32 - 1 },
+	{ "32", 32 },
+	{ "32+1", 32 + 1 },
+	{ "64-1", 64 - 1 },
+	{ "64", 64 },
+	{ "64+1", 64 + 1 },
+	{ "96-1", 96 - 1 },
+	{ "96", 96 },
+	{ "96+1", 96 + 1 },
+	{ "128-1", 128 - 1 },
+	{ "128", 128 },
+	{ "128+1", 128 + 1 },
+	{ "192-1", 192 - 1 },
+	{ "192", 192 },
+	{ "192+1", 192 + 1 },
+	{ "256-1", 256 - 1 },
+	{ "256", 256 },
+	{ "256+1", 256 + 1 },
+	{ "512-1", 512 - 1 },
+	{ "512", 512 },
+	{ "512+1", 512 + 1 },
+	{ "1024-1", 1024 - 1 },
+	{ "1024", 1024 },
+	{ "1024+1", 1024 + 1 },
+	{ "2048-1", 2048 - 1 },
+	{ "2048", 2048 },
+	{ "2048+1", 2048 + 1 },
+	{ "4096-1", 4096 - 1 },
+	{ "4096", 4096 },
+	{ "4096+1", 4096 + 1 },
+	{ "cache_max-1", KMALLOC_MAX_CACHE_SIZE - 1 },
+	{ "cache_max", KMALLOC_MAX_CACHE_SIZE },
+	{ "cache_max+1", KMALLOC_MAX_CACHE_SIZE + 1 },
+	{ "cache_max*2-1", KMALLOC_MAX_CACHE_SIZE * 2 - 1 },
+	{ "cache_max*2", KMALLOC_MAX_CACHE_SIZE * 2 },
+	{ "cache_max*2+1", KMALLOC_MAX_CACHE_SIZE * 2 + 1 },
+	{ "cache_max*4-1", KMALLOC_MAX_CACHE_SIZE * 4 - 1 },
+	{ "cache_max*4", KMALLOC_MAX_CACHE_SIZE * 4 },
+	{ "cache_max*4+1", KMALLOC_MAX_CACHE_SIZE * 4 + 1 },
+	{ "cache_max*16-1", KMALLOC_MAX_CACHE_SIZE * 16 - 1 },
+	{ "cache_max*16", KMALLOC_MAX_CACHE_SIZE * 16 },
+	{ "cache_max*16+1", KMALLOC_MAX_CACHE_SIZE * 16 + 1 },
+	{ "max/4-1", KMALLOC_MAX_SIZE / 4 - 1 },
+	{ "max/4", KMALLOC_MAX_SIZE / 4 },
+	{ "max/4+1", KMALLOC_MAX_SIZE / 4 + 1 },
+	{ "max/2-1", KMALLOC_MAX_SIZE / 2 - 1 },
+	{ "max/2", KMALLOC_MAX_SIZE / 2 },
+	{ "max/2+1", KMALLOC_MAX_SIZE / 2 + 1 },
+	{ "max-1", KMALLOC_MAX_SIZE - 1 },
+	{ "max", KMALLOC_MAX_SIZE },
+};
+
+const size_t alloc_kunit_nr_kmalloc_edges = ARRAY_SIZE(alloc_kunit_kmalloc_edges);
+
+/**
+ * alloc_kunit_kmalloc_edges_gen_params() - KUnit generator over the edges
+ * @prev: the previous row, or NULL for the first
+ * @desc: where the row's name goes
+ *
+ * Return: the next row of alloc_kunit_kmalloc_edges, or NULL at the end.
+ */
+const void *alloc_kunit_kmalloc_edges_gen_params(const void *prev, char *desc)
+{
+	const struct alloc_kunit_size_row *r = prev;
+
+	r = r ? r + 1 : alloc_kunit_kmalloc_edges;
+	if (r >= alloc_kunit_kmalloc_edges + alloc_kunit_nr_kmalloc_edges)
+		return NULL;
+	strscpy(desc, r->name, KUNIT_PARAM_DESC_SIZE);
+	return r;
+}
+
+/**
+ * alloc_kunit_kmalloc_bucket() - the bytes a kmalloc(@size) really has
+ * @size: 1 to KMALLOC_MAX_SIZE
+ *
+ * Worked out from the class sizes above, independently of the kernel's
+ * size_index and kmalloc_size_roundup(), so that a test can compare them.
+ *
+ * Return: the smallest class size >= @size (slab-backed), or the size of
+ * the page block that holds @size (page-backed).
+ */
+size_t alloc_kunit_kmalloc_bucket(size_t size)
+{
+	size_t bucket = KMALLOC_MIN_SIZE;
+
+	if (size > KMALLOC_MAX_CACHE_SIZE)
+		return PAGE_SIZE << get_order(size);
+	if (KMALLOC_MIN_SIZE <= 32 && size > 64 && size <= 96)
+		return 96;
+	if (KMALLOC_MIN_SIZE <= 64 && size > 128 && size <= 192)
+		return 192;
+	while (bucket < size)
+		bucket *= 2;
+	return bucket;
+}
+
+/*
  * alloc_context last: its control case provokes the one expected
  * might_sleep report, which silences the next second of them; nothing
  * that checks for their absence runs after it.
  */
 kunit_test_suites(&alloc_kmalloc_suite, &alloc_kmem_cache_suite,
-		  &alloc_pages_suite, &alloc_vmalloc_suite, &alloc_gfp_suite,
-		  &alloc_fault_suite, &alloc_init_on_free_suite, &alloc_slub_debug_suite,
-		  &alloc_context_suite);
+		  &alloc_pages_suite, &alloc_vmalloc_suite, &alloc_realloc_suite,
+		  &alloc_gfp_suite, &alloc_fault_suite, &alloc_init_on_free_suite,
+		  &alloc_slub_debug_suite, &alloc_context_suite);
 
 MODULE_DESCRIPTION("KUnit contracts of the kernel memory allocation APIs");
 MODULE_LICENSE("GPL");

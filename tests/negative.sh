@@ -19,7 +19,10 @@
 #   Applies-to: allocsuite                  the patch is to this project's
 #                                           own files (a module, a kselftest),
 #                                           not to the kernel
-# At least one Expect-fail or Expect-problem line is needed.
+#   Expect-pass: <why>                      instead: the change is harmless
+#                                           and make check must pass (make
+#                                           bench times a one-file change so)
+# At least one Expect-fail, Expect-problem or Expect-pass line is needed.
 #
 # Kernel patches share one scratch tree and one build, kept in the cache:
 # the tree is a hard-linked copy of the default tree (patch replaces the
@@ -64,10 +67,15 @@ header() {
 mapfile -t expects < <(header Expect-fail)
 mapfile -t messages < <(header Expect-message)
 mapfile -t problems < <(header Expect-problem)
+pass=$(header Expect-pass)
 applies=$(header Applies-to)
 tiers=$(header Tier)
-if [ "${#expects[@]}" -eq 0 ] && [ "${#problems[@]}" -eq 0 ]; then
-	echo "$patch has no Expect-fail: or Expect-problem: line" >&2
+if [ "${#expects[@]}" -eq 0 ] && [ "${#problems[@]}" -eq 0 ] && [ -z "$pass" ]; then
+	echo "$patch has no Expect-fail:, Expect-problem: or Expect-pass: line" >&2
+	exit 2
+fi
+if [ -n "$pass" ] && [ "$((${#expects[@]} + ${#problems[@]} + ${#messages[@]}))" -ne 0 ]; then
+	echo "$patch: Expect-pass: goes with no Expect-fail:, Expect-problem: or Expect-message:" >&2
 	exit 2
 fi
 case "$applies" in
@@ -80,7 +88,7 @@ if [ -z "$tiers" ]; then
 	tiers=$(printf '%s\n' "${expects[@]}" | cut -d' ' -f1 | sort -u | paste -sd, -)
 fi
 if [ -z "$tiers" ]; then
-	echo "$patch: with only Expect-problem lines, say which tiers run with Tier:" >&2
+	echo "$patch: with only Expect-problem or Expect-pass lines, say which tiers run with Tier:" >&2
 	exit 2
 fi
 
@@ -154,6 +162,15 @@ set +e
 status=$?
 set -e
 echo "[negative] make check with $name exited $status (log: $log)"
+if [ -n "$pass" ]; then
+	if [ "$status" -ne 0 ]; then
+		echo "[negative] FAIL: make check failed on a harmless change ($pass):"
+		grep -E '^(failed|problem|allocsuite: error):' "$log" || tail -20 "$log"
+		exit 1
+	fi
+	echo "[negative] passed as expected: $pass"
+	exit 0
+fi
 if [ "$status" -eq 0 ]; then
 	echo "[negative] FAIL: the suite passed on a kernel with the seeded bug"
 	exit 1

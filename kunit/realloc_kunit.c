@@ -325,7 +325,7 @@ static void kvrealloc_test_shrink_grow_zeroed(struct kunit *test)
 	if (c->from <= KMALLOC_MAX_CACHE_SIZE && c->from < kmalloc_size_roundup(c->from) &&
 	    c->mid > c->from &&
 	    (IS_ENABLED(CONFIG_SLUB_DEBUG_ON) || alloc_kunit_kmalloc_redzoned(c->from)))
-		kunit_skip(test, "6.12 kvrealloc copies ksize() bytes, the slub_debug red zone past %zu bytes included",
+		kunit_skip(test, "6.12 kvrealloc copies ksize() bytes, red zone past %zu included",
 			   c->from);
 	realloc_walk(test, &kvrealloc_ops, c, true);
 }

@@ -304,23 +304,25 @@ struct fail_case {
 	enum hold_mode mode;
 };
 
-static const struct fail_case nowarn_cases[] = {
-	/* Nothing free that the gfp may use: exhaustion. */
-	{ "exhausted_nowait", GFP_NOWAIT, 0, HOLD_EXHAUST },
-	{ "exhausted_no_reclaim_order1", __GFP_NOWARN | __GFP_NOMEMALLOC, 1, HOLD_EXHAUST },
-	{ "exhausted_noretry", GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN, 0, HOLD_EXHAUST },
-	{ "exhausted_noretry_costly", GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN, FAIL_ORDER,
-	  HOLD_EXHAUST },
-	{ "exhausted_nofs_noretry_order1", GFP_NOFS | __GFP_NORETRY | __GFP_NOWARN, 1,
-	  HOLD_EXHAUST },
-	{ "exhausted_retry_mayfail", GFP_KERNEL | __GFP_RETRY_MAYFAIL | __GFP_NOWARN, 0,
-	  HOLD_EXHAUST },
-	/* No free block of FAIL_ORDER: fragmentation, no reclaim. */
-	{ "frag_nowait", GFP_NOWAIT, FAIL_ORDER, HOLD_FRAG },
-	{ "frag_no_reclaim", __GFP_NOWARN | __GFP_COMP, FAIL_ORDER, HOLD_FRAG },
+/* Nothing free that the gfp may use: exhaustion. */
+static const struct fail_case exhausted_cases[] = {
+	{ "nowait", GFP_NOWAIT, 0, HOLD_EXHAUST },
+	{ "no_reclaim_order1", __GFP_NOWARN | __GFP_NOMEMALLOC, 1, HOLD_EXHAUST },
+	{ "noretry", GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN, 0, HOLD_EXHAUST },
+	{ "noretry_costly", GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN, FAIL_ORDER, HOLD_EXHAUST },
+	{ "nofs_noretry_order1", GFP_NOFS | __GFP_NORETRY | __GFP_NOWARN, 1, HOLD_EXHAUST },
+	{ "retry_mayfail", GFP_KERNEL | __GFP_RETRY_MAYFAIL | __GFP_NOWARN, 0, HOLD_EXHAUST },
 };
 
-KUNIT_ARRAY_PARAM_DESC(nowarn, nowarn_cases, name);
+KUNIT_ARRAY_PARAM_DESC(exhausted, exhausted_cases, name);
+
+/* No free block of FAIL_ORDER: fragmentation, no reclaim. */
+static const struct fail_case frag_cases[] = {
+	{ "nowait", GFP_NOWAIT, FAIL_ORDER, HOLD_FRAG },
+	{ "no_reclaim", __GFP_NOWARN | __GFP_COMP, FAIL_ORDER, HOLD_FRAG },
+};
+
+KUNIT_ARRAY_PARAM_DESC(frag, frag_cases, name);
 
 /*
  * Hold memory, then try: at most FAIL_ATTEMPTS times, each from a fresh
@@ -347,7 +349,7 @@ static unsigned int fail_attempts(const struct fail_case *c, unsigned int *tries
  * neither __GFP_NORETRY nor __GFP_RETRY_MAYFAIL calls the OOM killer:
  * out_of_memory() is not even entered (the notifier counts its calls).
  */
-static void failure_test_nowarn(struct kunit *test)
+static void nowarn_check(struct kunit *test)
 {
 	const struct fail_case *c = test->param_value;
 	unsigned int since[ARRAY_SIZE(quiet_lines)], failed, tries;
@@ -367,6 +369,18 @@ static void failure_test_nowarn(struct kunit *test)
 	expect_quiet(test, since, what);
 	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&hold.oom_other), 0,
 			    "another task entered out_of_memory() while the hog held memory");
+}
+
+/* Nothing free for the gfp of the row; the first case of the suite. */
+static void failure_test_nowarn_exhausted(struct kunit *test)
+{
+	nowarn_check(test);
+}
+
+/* The same when only the order is impossible: a fragmented memory. */
+static void failure_test_nowarn_frag(struct kunit *test)
+{
+	nowarn_check(test);
 }
 
 struct nofail_ctx {
@@ -562,8 +576,9 @@ static void alloc_failure_suite_exit(struct kunit_suite *suite)
  * failure_test_order_reported last: nothing may warn_alloc() after it.
  */
 static struct kunit_case alloc_failure_cases[] = {
+	KUNIT_CASE_PARAM(failure_test_nowarn_exhausted, exhausted_gen_params),
 	KUNIT_CASE_PARAM(failure_test_nofail, nofail_gen_params),
-	KUNIT_CASE_PARAM(failure_test_nowarn, nowarn_gen_params),
+	KUNIT_CASE_PARAM(failure_test_nowarn_frag, frag_gen_params),
 	KUNIT_CASE(failure_test_order_reported),
 	{}
 };

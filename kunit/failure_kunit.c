@@ -174,6 +174,42 @@ static void frag_take(void)
 	}
 }
 
+/*
+ * From exhaustion to fragmentation without taking (and zeroing, with
+ * init_on_alloc) memory again: every held block of FAIL_ORDER and above
+ * keeps the first page of each chunk, smaller blocks go back whole; what
+ * merges of those into FAIL_ORDER blocks frag_take() takes next.
+ */
+static void hold_exhaust_to_frag(void)
+{
+	unsigned int chunk = 1U << FAIL_ORDER, order, i;
+	struct page *page, *next;
+	LIST_HEAD(blocks);
+
+	WRITE_ONCE(hold.eat, false);
+	spin_lock(&hold.lock);
+	list_splice_init(&hold.blocks, &blocks);
+	hold.held = 0;
+	spin_unlock(&hold.lock);
+	list_for_each_entry_safe(page, next, &blocks, lru) {
+		list_del(&page->lru);
+		order = page_private(page);
+		set_page_private(page, 0);
+		if (order < FAIL_ORDER) {
+			__free_pages(page, order);
+			continue;
+		}
+		split_page(page, order);
+		for (i = 0; i < 1U << order; i++) {
+			if (i % chunk)
+				__free_page(page + i);
+			else
+				hold_add(page + i, 0);
+		}
+		cond_resched();
+	}
+}
+
 /* The tasks whose reclaim must not succeed while the hog holds memory. */
 static bool hold_protected(void)
 {
@@ -243,16 +279,17 @@ static void hold_case_end(void *unused)
 /*
  * Hold memory for @test in @mode. Taking (and, in the init_on_alloc
  * boot, zeroing) all of memory costs most of a case, so what is held
- * stays held for the next case of the same mode; the first case of the
- * other mode, and the suite's exit, give it all back. Between cases
+ * stays held for the next case of the same mode, and exhaustion turns
+ * into fragmentation in place; the suite's exit gives it all back. Between cases
  * nothing is protected: every task's reclaim gets the hog's pages.
  */
 static void hold_begin(struct kunit *test, enum hold_mode mode)
 {
-	if (hold.mode != mode) {
+	if (hold.mode == HOLD_EXHAUST && mode == HOLD_FRAG)
+		hold_exhaust_to_frag();
+	else if (hold.mode != mode)
 		hold_release();
-		hold.mode = mode;
-	}
+	hold.mode = mode;
 	atomic_set(&hold.oom_owner, 0);
 	atomic_set(&hold.oom_nofail, 0);
 	atomic_set(&hold.oom_other, 0);

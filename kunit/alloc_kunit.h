@@ -31,12 +31,20 @@
 /* Report kinds of an expected-report window, as the runner names them. */
 #define ALLOC_REPORT_MIGHT_SLEEP	"might_sleep"
 #define ALLOC_REPORT_WARNING		"WARNING"
+/*
+ * warn_alloc()'s "page allocation failure" (and "vmalloc error"): printed
+ * at most once per 10 s for the whole kernel, so the module provokes one
+ * per boot (alloc_failure.failure_test_order_reported), no more.
+ */
+#define ALLOC_REPORT_ALLOC_FAILURE	"alloc_failure"
 
 /* The console lines the suites count (the first line of a report). */
 enum alloc_kunit_line {
 	ALLOC_LINE_MIGHT_SLEEP,	/* "BUG: sleeping function called from invalid context" */
 	ALLOC_LINE_WARNING,	/* "WARNING: " */
 	ALLOC_LINE_FAULT,	/* "FAULT_INJECTION: forcing a failure" */
+	ALLOC_LINE_ALLOC_FAILURE, /* "page allocation failure: order:" */
+	ALLOC_LINE_OOM,		/* "invoked oom-killer" */
 	ALLOC_NR_LINES
 };
 
@@ -173,5 +181,6 @@ extern struct kunit_suite alloc_context_suite;
 extern struct kunit_suite alloc_fault_suite;
 extern struct kunit_suite alloc_init_on_free_suite;
 extern struct kunit_suite alloc_slub_debug_suite;
+extern struct kunit_suite alloc_failure_suite;
 
 #endif /* _ALLOC_KUNIT_H */

@@ -50,6 +50,8 @@ static const char * const line_needles[ALLOC_NR_LINES] = {
 	[ALLOC_LINE_MIGHT_SLEEP] = "BUG: " ALLOC_MIGHT_SLEEP_REPORT,
 	[ALLOC_LINE_WARNING] = "WARNING: ",
 	[ALLOC_LINE_FAULT] = "FAULT_INJECTION: forcing a failure",
+	[ALLOC_LINE_ALLOC_FAILURE] = "page allocation failure: order:",
+	[ALLOC_LINE_OOM] = "invoked oom-killer",
 };
 
 static struct {
@@ -625,7 +627,7 @@ size_t alloc_kunit_kmalloc_bucket(size_t size)
 kunit_test_suites(&alloc_kmalloc_suite, &alloc_kmem_cache_suite,
 		  &alloc_pages_suite, &alloc_vmalloc_suite, &alloc_realloc_suite,
 		  &alloc_gfp_suite, &alloc_fault_suite, &alloc_init_on_free_suite,
-		  &alloc_slub_debug_suite, &alloc_context_suite);
+		  &alloc_slub_debug_suite, &alloc_failure_suite, &alloc_context_suite);
 
 MODULE_DESCRIPTION("KUnit contracts of the kernel memory allocation APIs");
 MODULE_LICENSE("GPL");

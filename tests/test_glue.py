@@ -64,6 +64,19 @@ BEGIN = 'allocsuite: expected report begin kind={} count={}'
 END = 'allocsuite: expected report END'.replace('END', 'end')
 MIGHT_SLEEP = 'BUG: sleeping function called from invalid context at include/linux/sched/mm.h:321'
 WARNING = 'WARNING: CPU: 0 PID: 1 at mm/page_alloc.c:4832 f+0x1/0x2'
+# warn_alloc()'s first line and some of what follows it (6.12 on UML).
+ALLOC_FAILURE = ('kunit_try_catch: page allocation failure: order:4, '
+                 'mode:0x40800(__GFP_COMP|__GFP_KSWAPD_RECLAIM), nodemask=(null)')
+SHOW_MEM = [
+    'CPU: 0 UID: 0 PID: 58 Comm: kunit_try_catch Tainted: G           O     N 6.12.117 #4',
+    'Call Trace:', ' [<60186756>] ? warn_alloc+0x116/0x1c0', 'Mem-Info:',
+    'active_anon:3 inactive_anon:697 isolated_anon:0',
+    'Normal free:898692kB boost:4096kB min:8044kB low:9028kB high:10012kB '
+    'reserved_highatomic:0KB active_anon:12kB',
+    'lowmem_reserve[]: 0 0', 'Normal: 15003*4kB (U) 14985*8kB (U) 0*64kB = 898692kB',
+    '333 total pagecache pages', '0 pages in swap cache', 'Free swap  = 0kB',
+    '287624 pages RAM', '0 pages HighMem/MovableOnly', '43766 pages reserved',
+]
 # Where a KUnit case provokes its report in clean.log: between two
 # parameters of kzalloc_test_zeroed.
 IN_CASE = '        ok 5 1000\n'
@@ -259,6 +272,16 @@ class ConsoleTest(unittest.TestCase):
             ('UML fault', 'Kernel mode fault at addr 0x0, ip 0x6000'),
             ('stall', 'rcu: INFO: rcu_sched detected stalls on CPUs/tasks:'),
             ('unexpected gfp', 'Unexpected gfp: 0x2 (__GFP_HIGHMEM). Fixing up to gfp: 0xcc0'),
+            ('alloc failure', ALLOC_FAILURE),
+            ('alloc failure', 'insmod: vmalloc error: size 4294967296, exceeds total pages, '
+                              'mode:0xcc0(GFP_KERNEL), nodemask=(null)'),
+            ('alloc failure', 'SLUB: Unable to allocate memory on node -1, '
+                              'gfp=0x820(GFP_ATOMIC)'),
+            ('oom', 'sh invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, '
+                    'oom_score_adj=0'),
+            ('oom', 'Out of memory: Killed process 42 (sh) total-vm:1000kB, anon-rss:8kB'),
+            ('oom', 'Out of memory and no killable processes...'),
+            ('panic', 'Kernel panic - not syncing: System is deadlocked on memory'),
         ]
         for kind, line in lines:
             con = console.parse(line + '\n')
@@ -267,6 +290,52 @@ class ConsoleTest(unittest.TestCase):
                  '# WARNING is just a word here', 'kmemleak: Kernel memory leak detector initialized']
         for line in quiet:
             self.assertEqual([], console.parse(line + '\n').splats, line)
+
+
+class AllocFailureTest(unittest.TestCase):
+    """warn_alloc()'s report and the OOM killer's, as report kinds of
+    their own: one report each, however long the lines that follow it
+    (stack, show_mem), expected only in a window of their kind."""
+
+    def window(self, *body: str) -> console.Console:
+        return console.parse('allocsuite: userspace up\nallocsuite: begin kunit/m\n'
+                             + ''.join(f'{line}\n' for line in body)
+                             + '    ok 1 failure_test_order_reported\n'
+                             + 'allocsuite: end kunit/m exit=0 ms=5\n')
+
+    def test_report_with_its_stack_and_show_mem_is_one_report(self):
+        con = self.window(BEGIN.format('alloc_failure', 1), ALLOC_FAILURE, *SHOW_MEM, END)
+        self.assertEqual([('alloc failure', True)], [(s.kind, s.expected) for s in con.splats])
+        self.assertEqual([], con.window_problems)
+        self.assertEqual('failure_test_order_reported', con.splats[0].test)
+
+    def test_report_outside_a_window_is_unexpected(self):
+        con = self.window(ALLOC_FAILURE, *SHOW_MEM)
+        self.assertEqual([('alloc failure', False)], [(s.kind, s.expected) for s in con.splats])
+
+    def test_second_report_in_a_window_of_one_fails(self):
+        con = self.window(BEGIN.format('alloc_failure', 1), ALLOC_FAILURE, ALLOC_FAILURE, END)
+        self.assertEqual([True, False], [s.expected for s in con.splats])
+        self.assertIn('2 alloc_failure reports came', con.window_problems[0])
+
+    def test_oom_kill_in_an_alloc_failure_window_fails(self):
+        con = self.window(BEGIN.format('alloc_failure', 1), ALLOC_FAILURE,
+                          'kunit_try_catch invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), '
+                          'order=0, oom_score_adj=0',
+                          'Out of memory: Killed process 1 (init) total-vm:1kB', END)
+        self.assertEqual(['alloc failure', 'oom', 'oom'], [s.kind for s in con.splats])
+        self.assertEqual([True, False, False], [s.expected for s in con.splats])
+        self.assertIn('other reports came: oom, oom', con.window_problems[0])
+
+    def test_marker_kinds(self):
+        self.assertEqual('alloc failure', console.MARKER_KINDS['alloc_failure'])
+        self.assertEqual('oom', console.MARKER_KINDS['oom'])
+
+    def test_the_module_and_the_runner_agree_on_the_kind(self):
+        header = (REPO / 'kunit' / 'alloc_kunit.h').read_text()
+        m = re.search(r'#define ALLOC_REPORT_ALLOC_FAILURE\s+"(\w+)"', header)
+        self.assertIsNotNone(m)
+        self.assertIn(m.group(1), console.MARKER_KINDS)
 
 
 class ProgressTest(unittest.TestCase):

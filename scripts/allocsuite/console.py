@@ -45,6 +45,12 @@ SPLATS: list[tuple[str, re.Pattern[str]]] = [
                            # lockdep turns itself off after this one
                            r'INFO: trying to register non-static key')),
     ('slab corruption', re.compile(r'^BUG [\w.:-]+ \(.*\): ')),
+    # warn_alloc() (page allocator, vmalloc) and slab_out_of_memory()
+    ('alloc failure', re.compile(r'page allocation failure: order:|'
+                                 r'vmalloc error: size|'
+                                 r'SLUB: Unable to allocate memory on node')),
+    ('oom', re.compile(r'invoked oom-killer|Out of memory: Killed process|'
+                       r'Out of memory and no killable processes')),
     ('BUG', re.compile(r'\bkernel BUG at |\bBUG: ')),
     ('WARNING', re.compile(r'\bWARNING: ')),
     ('Oops', re.compile(r'\bOops\b|general protection fault|'

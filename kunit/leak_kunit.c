@@ -20,7 +20,8 @@
  * than LEAK_TOLERANCE pages lost per loop: one page per 1820 cycles at
  * the slab sizes up to 1 KiB, per 113 at 16 KiB + 1, per 2 at 4 MiB, and
  * losing every object it frees at every size (8 bytes: 32 pages). The
- * suite takes 0.4 s on UML, 1 s in the init_on_alloc boot (measured).
+ * suite takes 0.35 to 0.52 s on UML, in the default and the init_on_alloc
+ * boot alike (10 boots measured).
  */
 #include <kunit/test.h>
 #include <linux/completion.h>

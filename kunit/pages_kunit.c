@@ -8,7 +8,8 @@
  * struct page and linear address map back to each other. Zeroing is
  * checked on blocks of the same order that were just dirtied and freed.
  *
- * Leaks are observed on the zone counter NR_FREE_PAGES: after a series
+ * Leaks are observed on the node's free pages (NR_FREE_PAGES plus the
+ * per-cpu lists, alloc_kunit_measure_leak() in suites.c): after a series
  * of allocations and frees the count must come back to its baseline, so
  * that a free of the wrong order (which leaves pages neither free nor
  * owned) shows up. See measure_leak() for why that is not flaky.

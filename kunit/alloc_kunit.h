@@ -2,7 +2,8 @@
 /*
  * Shared declarations of the alloc_kunit module: every suite lives in its
  * own <area>_kunit.c and is listed once, in suites.c, which also holds the
- * helpers below (console observation, report markers, deferred frees).
+ * helpers below (console observation, report markers, deferred frees,
+ * leak accounting).
  */
 #ifndef _ALLOC_KUNIT_H
 #define _ALLOC_KUNIT_H
@@ -102,6 +103,40 @@ void alloc_kunit_defer_vfree(struct kunit *test, const void *p);
 void alloc_kunit_defer_free_pages(struct kunit *test, struct page *page,
 				  unsigned int order);
 
+/* Attempts alloc_kunit_measure_leak() makes before it reports an excess. */
+#define ALLOC_LEAK_ATTEMPTS	3
+/* ... unless the excess is above this many times the tolerance. */
+#define ALLOC_LEAK_NO_RETRY	8
+
+/**
+ * struct alloc_kunit_leak - a leak measurement (alloc_kunit_measure_leak())
+ * @cycle: one alloc/free cycle of what is measured; 0, or an error that
+ *	stops the measurement (an allocation failed, a contract broke)
+ * @arg: passed to @cycle and @quiesce
+ * @quiesce: optional, run before each reading of the counters
+ * @cycles: cycles per attempt, after the warm-up cycle
+ * @tolerance: pages either counter may be off at the end of an attempt
+ * @settle_ms: how long to poll for deferred frees after the loop, or 0
+ * @free_drop: result: how far the node's free pages fell (pages)
+ * @slab_rise: result: how far the node's slab pages rose (pages)
+ * @attempts: result: attempts made
+ */
+struct alloc_kunit_leak {
+	int (*cycle)(void *arg);
+	void *arg;
+	void (*quiesce)(void *arg);
+	unsigned long cycles;
+	long tolerance;
+	unsigned int settle_ms;
+	long free_drop;
+	long slab_rise;
+	int attempts;
+};
+
+long alloc_kunit_free_pages(void);
+long alloc_kunit_slab_pages(void);
+int alloc_kunit_measure_leak(struct alloc_kunit_leak *m);
+
 /**
  * alloc_kunit_first_diff() - where a buffer stops holding one byte value
  * @p: the buffer
@@ -174,6 +209,7 @@ static inline size_t alloc_kunit_check_pattern(const u8 *p, size_t len)
 extern struct kunit_suite alloc_kmalloc_suite;
 extern struct kunit_suite alloc_kmem_cache_suite;
 extern struct kunit_suite alloc_pages_suite;
+extern struct kunit_suite alloc_leak_suite;
 extern struct kunit_suite alloc_vmalloc_suite;
 extern struct kunit_suite alloc_realloc_suite;
 extern struct kunit_suite alloc_gfp_suite;

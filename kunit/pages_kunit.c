@@ -8,7 +8,8 @@
  * struct page and linear address map back to each other. Zeroing is
  * checked on blocks of the same order that were just dirtied and freed.
  *
- * Leaks are observed on the zone counter NR_FREE_PAGES: after a series
+ * Leaks are observed on the node's free pages (NR_FREE_PAGES plus the
+ * per-cpu lists, alloc_kunit_measure_leak() in suites.c): after a series
  * of allocations and frees the count must come back to its baseline, so
  * that a free of the wrong order (which leaves pages neither free nor
  * owned) shows up. See measure_leak() for why that is not flaky.
@@ -16,7 +17,6 @@
 #include <kunit/test.h>
 #include <linux/gfp.h>
 #include <linux/mm.h>
-#include <linux/vmstat.h>
 
 #include "alloc_kunit.h"
 
@@ -135,23 +135,18 @@ static void pages_test_zeroed(struct kunit *test)
 }
 
 /*
- * Leak measurement.
- *
- * The count is the free pages of this node's zones: NR_FREE_PAGES (the
- * buddy lists) plus the pages parked on every CPU's per-cpu lists, which
- * NR_FREE_PAGES does not see and which modules cannot drain. Without
- * them, a loop that frees order-0 pages (free_pages_exact) "loses" up to
- * a pcp high mark, about 2000 pages on a 1 GiB UML, that is still free.
+ * Leak measurement: alloc_kunit_measure_leak() (suites.c) counts the
+ * node's free pages, buddy lists plus per-cpu lists, before and after a
+ * loop of cycles, after a warm-up cycle, up to ALLOC_LEAK_ATTEMPTS times.
  *
  * Noise, measured on the default UML (1 GiB, the whole module running,
  * 7 boots, 3 of them `make check TIER=kunit`): 40 runs of LEAK_CYCLES
  * cycles for every order 0..10 and both APIs, and for __get_free_page
  * and get_zeroed_page (6720 measurements), the count came back exactly
- * to its baseline every time (spread 0 pages; a warm-up cycle first, so
- * that per-cpu refills happen before the baseline). What is
- * left is other tasks allocating while the loop runs (a slab refill is
- * up to 8 pages, order 3), so the tolerance is two such refills, and a
- * case fails only when LEAK_ATTEMPTS measurements in a row exceed it.
+ * to its baseline every time (spread 0 pages). What is left is other
+ * tasks allocating while the loop runs (a slab refill is up to 8 pages,
+ * order 3), so the tolerance is two such refills, and a case fails only
+ * when every attempt exceeds it.
  *
  * Every order runs the same LEAK_CYCLES cycles (an order-10 cycle costs
  * no more than an order-0 one: nothing is touched), so the smallest leak
@@ -162,7 +157,6 @@ static void pages_test_zeroed(struct kunit *test)
  */
 #define LEAK_CYCLES		1024
 #define LEAK_TOLERANCE		16
-#define LEAK_ATTEMPTS		3
 /* alloc_pages_exact: enough calls that one lost page per 16 calls shows. */
 #define EXACT_CYCLES		(16 * (LEAK_TOLERANCE + 1))
 
@@ -211,54 +205,39 @@ static void *gzp_alloc(unsigned int order)
 	return (void *)get_zeroed_page(GFP_KERNEL);
 }
 
-/* Free pages of this node: buddy lists plus every per-cpu list. */
-static long free_pages_count(void)
+struct leak_arg {
+	const struct leak_ops *ops;
+	unsigned int order;
+};
+
+/* One alloc/free cycle of a struct leak_arg. */
+static int leak_cycle(void *data)
 {
-	pg_data_t *pgdat = NODE_DATA(numa_node_id());
-	long n = 0;
-	int z, cpu;
+	const struct leak_arg *a = data;
+	void *p = a->ops->alloc(a->order);
 
-	for (z = 0; z < MAX_NR_ZONES; z++) {
-		struct zone *zone = &pgdat->node_zones[z];
-
-		if (!populated_zone(zone))
-			continue;
-		n += zone_page_state(zone, NR_FREE_PAGES);
-		for_each_online_cpu(cpu)
-			n += READ_ONCE(per_cpu_ptr(zone->per_cpu_pageset, cpu)->count);
-	}
-	return n;
+	if (!p)
+		return -ENOMEM;
+	a->ops->free(p, a->order);
+	return 0;
 }
 
 /*
- * Run @cycles alloc/free cycles of @order through @ops after a warm-up,
- * up to LEAK_ATTEMPTS times; return the smallest drop of the free page
- * count seen (pages), or -1 when an allocation failed.
+ * The smallest drop of the free page count (pages) that @cycles cycles
+ * of @order through @ops left in ALLOC_LEAK_ATTEMPTS attempts, or -1
+ * when an allocation failed.
  */
 static long measure_leak(const struct leak_ops *ops, unsigned int order, unsigned long cycles)
 {
-	long best = LONG_MAX;
-	int attempt;
+	struct leak_arg a = { .ops = ops, .order = order };
+	struct alloc_kunit_leak m = {
+		.cycle = leak_cycle,
+		.arg = &a,
+		.cycles = cycles,
+		.tolerance = LEAK_TOLERANCE,
+	};
 
-	for (attempt = 0; attempt < LEAK_ATTEMPTS && best > LEAK_TOLERANCE; attempt++) {
-		unsigned long i;
-		long before;
-		void *p;
-
-		p = ops->alloc(order);
-		if (!p)
-			return -1;
-		ops->free(p, order);
-		before = free_pages_count();
-		for (i = 0; i < cycles; i++) {
-			p = ops->alloc(order);
-			if (!p)
-				return -1;
-			ops->free(p, order);
-		}
-		best = min(best, before - free_pages_count());
-	}
-	return best;
+	return alloc_kunit_measure_leak(&m) ? -1 : m.free_drop;
 }
 
 static const struct leak_ops leak_ops_by_order[] = {
@@ -354,6 +333,22 @@ static void exact_desc(const struct exact_case *c, char *desc)
 
 KUNIT_ARRAY_PARAM(exact, exact_cases, exact_desc);
 
+struct exact_arg {
+	size_t size;
+};
+
+/* One alloc_pages_exact/free_pages_exact cycle. */
+static int exact_cycle(void *data)
+{
+	const struct exact_arg *a = data;
+	void *p = alloc_pages_exact(a->size, GFP_KERNEL);
+
+	if (!p)
+		return -ENOMEM;
+	free_pages_exact(p, a->size);
+	return 0;
+}
+
 /*
  * alloc_pages_exact: page aligned, zeroed with __GFP_ZERO, in the linear
  * map; free_pages_exact gives every page back.
@@ -361,9 +356,13 @@ KUNIT_ARRAY_PARAM(exact, exact_cases, exact_desc);
 static void pages_test_exact(struct kunit *test)
 {
 	const struct exact_case *c = test->param_value;
-	unsigned long cycles, i;
-	int attempt;
-	long drop = LONG_MAX;
+	struct exact_arg a;
+	struct alloc_kunit_leak m = {
+		.cycle = exact_cycle,
+		.arg = &a,
+		.cycles = EXACT_CYCLES,
+		.tolerance = LEAK_TOLERANCE,
+	};
 	size_t at;
 	u8 *p;
 
@@ -391,20 +390,12 @@ static void pages_test_exact(struct kunit *test)
 	 * calls at every size that one page lost per 16 calls is caught (a
 	 * lost tail page per call is 272 pages).
 	 */
-	cycles = EXACT_CYCLES;
-	for (attempt = 0; attempt < LEAK_ATTEMPTS && drop > LEAK_TOLERANCE; attempt++) {
-		long before = free_pages_count();
-
-		for (i = 0; i < cycles; i++) {
-			p = alloc_pages_exact(c->size, GFP_KERNEL);
-			KUNIT_ASSERT_NOT_NULL(test, p);
-			free_pages_exact(p, c->size);
-		}
-		drop = min(drop, before - free_pages_count());
-	}
-	KUNIT_EXPECT_LE_MSG(test, drop, LEAK_TOLERANCE,
+	a.size = c->size;
+	KUNIT_ASSERT_EQ_MSG(test, alloc_kunit_measure_leak(&m), 0,
+			    "alloc_pages_exact(%zu) failed", c->size);
+	KUNIT_EXPECT_LE_MSG(test, m.free_drop, LEAK_TOLERANCE,
 			    "alloc_pages_exact/free_pages_exact(%zu) x%lu: free page count %ld pages below its baseline (tolerance %d)",
-			    c->size, cycles, drop, LEAK_TOLERANCE);
+			    c->size, m.cycles, m.free_drop, LEAK_TOLERANCE);
 }
 
 static int alloc_pages_suite_init(struct kunit_suite *suite)

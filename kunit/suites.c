@@ -37,6 +37,7 @@
 #include <linux/tracepoint.h>
 #include <linux/umh.h>
 #include <linux/vmalloc.h>
+#include <linux/vmstat.h>
 #include <trace/events/printk.h>
 
 #include "alloc_kunit.h"
@@ -441,6 +442,149 @@ bool alloc_kunit_kmalloc_redzoned(size_t size)
 	alloc_kunit_kmalloc_cache_name(size, name, sizeof(name));
 	return alloc_kunit_slab_attr(name, "red_zone") == 1 &&
 	       alloc_kunit_slab_attr(name, "store_user") == 1;
+
+/*
+ * Leak accounting.
+ *
+ * What a loop of frees gave back is read on two counters of this node:
+ * its free pages (NR_FREE_PAGES of every zone, the buddy lists, plus the
+ * pages parked on every CPU's per-cpu lists, which NR_FREE_PAGES does not
+ * see and which modules cannot drain: without them a loop of order-0
+ * frees "loses" up to a pcp high mark of pages that are still free) and
+ * the pages the slab allocator holds (NR_SLAB_RECLAIMABLE_B +
+ * NR_SLAB_UNRECLAIMABLE_B, kept in pages although named in bytes). Both
+ * are read with the per-cpu deltas of the vmstat counters folded in, so
+ * that an SMP kernel's unflushed deltas are not read as a leak.
+ */
+
+/**
+ * alloc_kunit_free_pages() - the free pages of this node
+ *
+ * Return: NR_FREE_PAGES of this node's populated zones plus the pages on
+ * every online CPU's per-cpu lists of those zones.
+ */
+long alloc_kunit_free_pages(void)
+{
+	pg_data_t *pgdat = NODE_DATA(numa_node_id());
+	long n = 0;
+	int z, cpu;
+
+	for (z = 0; z < MAX_NR_ZONES; z++) {
+		struct zone *zone = &pgdat->node_zones[z];
+
+		if (!populated_zone(zone))
+			continue;
+		n += zone_page_state_snapshot(zone, NR_FREE_PAGES);
+		for_each_online_cpu(cpu)
+			n += READ_ONCE(per_cpu_ptr(zone->per_cpu_pageset, cpu)->count);
+	}
+	return n;
+}
+
+/* A node counter of @pgdat with every CPU's pending delta folded in. */
+static long node_stat_snapshot(pg_data_t *pgdat, enum node_stat_item item)
+{
+	long x = atomic_long_read(&pgdat->vm_stat[item]);
+#ifdef CONFIG_SMP
+	int cpu;
+
+	for_each_online_cpu(cpu)
+		x += READ_ONCE(per_cpu_ptr(pgdat->per_cpu_nodestats, cpu)->vm_node_stat_diff[item]);
+#endif
+	return x;
+}
+
+/**
+ * alloc_kunit_slab_pages() - the pages the slab allocator holds on this node
+ *
+ * Return: NR_SLAB_RECLAIMABLE_B + NR_SLAB_UNRECLAIMABLE_B of this node,
+ * in pages (slabs are accounted whole; the _B counters are kept in pages).
+ */
+long alloc_kunit_slab_pages(void)
+{
+	pg_data_t *pgdat = NODE_DATA(numa_node_id());
+
+	return node_stat_snapshot(pgdat, NR_SLAB_RECLAIMABLE_B) +
+	       node_stat_snapshot(pgdat, NR_SLAB_UNRECLAIMABLE_B);
+}
+
+/* Read both counters after @m's loop, as its last reading (settled). */
+static void leak_read(struct alloc_kunit_leak *m, long free_before, long slab_before,
+		      long *drop, long *rise)
+{
+	if (m->quiesce)
+		m->quiesce(m->arg);
+	*drop = free_before - alloc_kunit_free_pages();
+	*rise = alloc_kunit_slab_pages() - slab_before;
+}
+
+/**
+ * alloc_kunit_measure_leak() - run alloc/free cycles and see what stayed
+ * @m: what to run (@m->cycle, @m->arg, @m->cycles, @m->tolerance,
+ *	optionally @m->quiesce and @m->settle_ms); the results are written
+ *	to @m->free_drop, @m->slab_rise and @m->attempts
+ *
+ * One attempt: a warm-up cycle (so that per-cpu and slab refills happen
+ * before the baseline), both counters read, @m->cycles cycles, both
+ * counters read again. When @m->quiesce is set it runs before every
+ * reading (a purge of lazily freed vmap areas, an RCU barrier), so that
+ * memory that is free but parked elsewhere is counted at both ends alike.
+ * When @m->settle_ms is non-zero and the loop stayed above the tolerance,
+ * the counters are polled every millisecond for up to that long: frees
+ * that the kernel defers to a worker (vfree() in interrupt context) are
+ * waited for, boundedly, and a free that never happens still fails.
+ *
+ * Other tasks allocate while the loop runs, so an attempt that ends above
+ * the tolerance is retried, up to ALLOC_LEAK_ATTEMPTS attempts; the
+ * attempt reported is the one with the smallest excess. A real leak shows
+ * in every attempt: retrying absorbs a refill by someone else, never a
+ * loss that the loop itself causes. An excess of more than
+ * ALLOC_LEAK_NO_RETRY times the tolerance is no refill: it is reported at
+ * once rather than lost again.
+ *
+ * Return: 0, or the first error a cycle returned (the measurement is then
+ * not valid).
+ */
+int alloc_kunit_measure_leak(struct alloc_kunit_leak *m)
+{
+	long best = LONG_MAX;
+	int attempt, err;
+
+	m->free_drop = LONG_MAX;
+	m->slab_rise = LONG_MAX;
+	for (attempt = 0; attempt < ALLOC_LEAK_ATTEMPTS && best > m->tolerance; attempt++) {
+		unsigned long i, deadline;
+		long free_before, slab_before, drop, rise;
+
+		err = m->cycle(m->arg);
+		if (err)
+			return err;
+		if (m->quiesce)
+			m->quiesce(m->arg);
+		free_before = alloc_kunit_free_pages();
+		slab_before = alloc_kunit_slab_pages();
+		for (i = 0; i < m->cycles; i++) {
+			err = m->cycle(m->arg);
+			if (err)
+				return err;
+		}
+		leak_read(m, free_before, slab_before, &drop, &rise);
+		deadline = jiffies + msecs_to_jiffies(m->settle_ms);
+		while (max(drop, rise) > m->tolerance && m->settle_ms &&
+		       time_before(jiffies, deadline)) {
+			usleep_range(1000, 2000);
+			leak_read(m, free_before, slab_before, &drop, &rise);
+		}
+		m->attempts = attempt + 1;
+		if (max(drop, rise) < best) {
+			best = max(drop, rise);
+			m->free_drop = drop;
+			m->slab_rise = rise;
+		}
+		if (best > ALLOC_LEAK_NO_RETRY * max(m->tolerance, 1L))
+			break;
+	}
+	return 0;
 }
 
 KUNIT_DEFINE_ACTION_WRAPPER(kvfree_action, kvfree, const void *);
@@ -625,7 +769,7 @@ size_t alloc_kunit_kmalloc_bucket(size_t size)
  * that checks for their absence runs after it.
  */
 kunit_test_suites(&alloc_kmalloc_suite, &alloc_kmem_cache_suite,
-		  &alloc_pages_suite, &alloc_vmalloc_suite, &alloc_realloc_suite,
+		  &alloc_pages_suite, &alloc_leak_suite, &alloc_vmalloc_suite, &alloc_realloc_suite,
 		  &alloc_gfp_suite, &alloc_fault_suite, &alloc_init_on_free_suite,
 		  &alloc_slub_debug_suite, &alloc_failure_suite, &alloc_context_suite);
 

@@ -180,21 +180,34 @@ static void frag_take(void)
  * From exhaustion to fragmentation without taking (and zeroing, with
  * init_on_alloc) memory again: every held block of FAIL_ORDER and above
  * keeps the first page of each chunk, smaller blocks go back whole; what
- * merges of those into FAIL_ORDER blocks frag_take() takes next.
+ * merges of those into FAIL_ORDER blocks frag_take() takes next. The
+ * blocks are converted one at a time, oldest first, and stay on the hold
+ * list until then: another task's reclaim or out_of_memory() in the
+ * meantime still finds everything that is held (hold_free_one() gives
+ * back the newest first), so that nobody is OOM-killed.
  */
 static void hold_exhaust_to_frag(void)
 {
 	unsigned int chunk = 1U << FAIL_ORDER, order, i;
-	struct page *page, *next;
-	LIST_HEAD(blocks);
+	unsigned long blocks = 0;
+	struct page *page, *pos;
 
 	WRITE_ONCE(hold.eat, false);
 	spin_lock(&hold.lock);
-	list_splice_init(&hold.blocks, &blocks);
-	hold.held = 0;
+	list_for_each_entry(pos, &hold.blocks, lru)
+		blocks++;
 	spin_unlock(&hold.lock);
-	list_for_each_entry_safe(page, next, &blocks, lru) {
-		list_del(&page->lru);
+	while (blocks--) {
+		spin_lock(&hold.lock);
+		page = list_empty(&hold.blocks) ? NULL :
+		       list_last_entry(&hold.blocks, struct page, lru);
+		if (page) {
+			list_del(&page->lru);
+			hold.held -= 1UL << page_private(page);
+		}
+		spin_unlock(&hold.lock);
+		if (!page)
+			break;		/* given back meanwhile */
 		order = page_private(page);
 		set_page_private(page, 0);
 		if (order < FAIL_ORDER) {

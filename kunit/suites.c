@@ -442,6 +442,7 @@ bool alloc_kunit_kmalloc_redzoned(size_t size)
 	alloc_kunit_kmalloc_cache_name(size, name, sizeof(name));
 	return alloc_kunit_slab_attr(name, "red_zone") == 1 &&
 	       alloc_kunit_slab_attr(name, "store_user") == 1;
+}
 
 /*
  * Leak accounting.

@@ -623,6 +623,15 @@ static int ext4_mount(struct ext4_fs *fs)
 	return 0;
 }
 
+/* Unmount and mount @fs again: its page cache, dentries and inodes go. 0 or an errno. */
+static int ext4_remount(struct ext4_fs *fs)
+{
+	if (umount2(fs->mnt, 0))
+		return errno;
+	fs->mounted = false;
+	return ext4_mount(fs);
+}
+
 /*
  * Make the image, attach it, mount it. 0, or an errno (or mkfs.ext4's
  * exit status) with @step naming what failed; what was made is left in
@@ -772,6 +781,15 @@ static int ext4_file(struct ext4_fs *fs, const char *name, size_t len, unsigned 
 fail:
 	close(fd);
 	return -1;
+}
+
+/* Open file @name of @fs read-only; the fd or -1. */
+static int ext4_open(struct ext4_fs *fs, const char *name)
+{
+	char path[sizeof(fs->mnt) + 32];
+
+	snprintf(path, sizeof(path), "%s/%s", fs->mnt, name);
+	return open(path, O_RDONLY | O_CLOEXEC);
 }
 
 /* Read the first @len bytes of @fd: the offset of the first one not of pattern @seed, or @len. */
@@ -981,7 +999,14 @@ TEST_F(ext4, clean_pages)
 	ASSERT_LE(0, cold) TH_LOG("writing a clean ext4 file: %s", strerror(errno));
 	hot = ext4_file(&self->fs, "hot", hot_len, 2, true);
 	ASSERT_LE(0, hot) TH_LOG("writing a clean ext4 file: %s", strerror(errno));
-	ASSERT_EQ(0, syncfs(cold));
+	close(hot);
+	close(cold);
+	/* Start from the disk: nothing of the files is cached after a new mount. */
+	ASSERT_EQ(0, ext4_remount(&self->fs)) TH_LOG("umount and mount: %s", strerror(errno));
+	cold = ext4_open(&self->fs, "cold");
+	ASSERT_LE(0, cold);
+	hot = ext4_open(&self->fs, "hot");
+	ASSERT_LE(0, hot);
 	/*
 	 * Mapped now and kept: an munmap() between the read and the drop
 	 * would empty this CPU's LRU batch (lru_add_drain()). Not touched
@@ -991,11 +1016,8 @@ TEST_F(ext4, clean_pages)
 	ASSERT_NE(MAP_FAILED, mc);
 	mh = map_random(hot, hot_len);
 	ASSERT_NE(MAP_FAILED, mh);
-	/* Start from disk: the clean written pages go with POSIX_FADV_DONTNEED. */
-	ASSERT_EQ(0, posix_fadvise(cold, 0, 0, POSIX_FADV_DONTNEED));
-	ASSERT_EQ(0, posix_fadvise(hot, 0, 0, POSIX_FADV_DONTNEED));
-	ASSERT_EQ(0, resident_map(mc, COLD_LEN)) TH_LOG("fadvise(DONTNEED) left pages");
-	ASSERT_EQ(0, resident_map(mh, hot_len)) TH_LOG("fadvise(DONTNEED) left pages");
+	ASSERT_EQ(0, resident_map(mc, COLD_LEN)) TH_LOG("pages cached after a new mount");
+	ASSERT_EQ(0, resident_map(mh, hot_len)) TH_LOG("pages cached after a new mount");
 	ASSERT_EQ(COLD_LEN, same_bytes(cold, COLD_LEN, 1)) TH_LOG("an ext4 file reads back wrong");
 	ASSERT_EQ(cold_pages, resident_map(mc, COLD_LEN)) TH_LOG("a read did not cache");
 	/*
@@ -1122,7 +1144,6 @@ TEST_F(ext4, dirty_data)
 {
 	long pages = DIRTY_LEN / sysconf(_SC_PAGESIZE), left;
 	long long dirty, dirty2;
-	char path[sizeof(self->fs.mnt) + 8];
 	int clean, fd;
 	size_t same;
 
@@ -1136,8 +1157,7 @@ TEST_F(ext4, dirty_data)
 
 	drop_counted(_metadata, variant->value, variant->pagecache, variant->slab);
 	dirty2 = vmstat_count("nr_dirty");
-	snprintf(path, sizeof(path), "%s/dirty", self->fs.mnt);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = ext4_open(&self->fs, "dirty");
 	ASSERT_LE(0, fd);
 	left = resident_pages(fd, DIRTY_LEN);
 	same = same_bytes(fd, DIRTY_LEN, 4);
@@ -1157,10 +1177,8 @@ TEST_F(ext4, dirty_data)
 	close(clean);
 
 	sync();
-	ASSERT_EQ(0, umount2(self->fs.mnt, 0)) TH_LOG("umount: %s", strerror(errno));
-	self->fs.mounted = false;
-	ASSERT_EQ(0, ext4_mount(&self->fs)) TH_LOG("mounting ext4 again: %s", strerror(errno));
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	ASSERT_EQ(0, ext4_remount(&self->fs)) TH_LOG("umount and mount: %s", strerror(errno));
+	fd = ext4_open(&self->fs, "dirty");
 	ASSERT_LE(0, fd) TH_LOG("the dirty file is gone after sync, umount and mount");
 	same = same_bytes(fd, DIRTY_LEN, 4);
 	EXPECT_EQ(DIRTY_LEN, same)

@@ -14,8 +14,8 @@
 set -eu
 
 case "${1:-}" in
-check) pkgs="build-essential flex bison bc libelf-dev libssl-dev python3 kmod ccache xz-utils perl patch" ;;
-test) pkgs="build-essential flex bison bc libelf-dev libssl-dev python3 kmod ccache xz-utils perl shellcheck patch" ;;
+check) pkgs="build-essential flex bison bc libelf-dev libssl-dev python3 kmod ccache xz-utils perl patch e2fsprogs" ;;
+test) pkgs="build-essential flex bison bc libelf-dev libssl-dev python3 kmod ccache xz-utils perl shellcheck patch e2fsprogs" ;;
 *) echo "usage: $0 check|test [default-kernel]" >&2; exit 2 ;;
 esac
 if [ "${2:-}" = "default-kernel" ]; then

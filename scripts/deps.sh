@@ -14,10 +14,13 @@
 
 set -eu
 
+# What make check needs: kernel and module builds, the runner, the init's
+# perl, and mkfs.ext4 for the drop_caches tests on ext4.
+base="build-essential flex bison bc libelf-dev libssl-dev python3 kmod ccache xz-utils perl patch e2fsprogs"
 case "${1:-}" in
-check) pkgs="build-essential flex bison bc libelf-dev libssl-dev python3 kmod ccache xz-utils perl patch" ;;
-compare) pkgs="build-essential flex bison bc libelf-dev libssl-dev python3 kmod ccache xz-utils perl patch python3-matplotlib" ;;
-test) pkgs="build-essential flex bison bc libelf-dev libssl-dev python3 kmod ccache xz-utils perl shellcheck patch python3-matplotlib" ;;
+check) pkgs=$base ;;
+compare) pkgs="$base python3-matplotlib" ;;
+test) pkgs="$base shellcheck python3-matplotlib" ;;
 *) echo "usage: $0 check|compare|test [default-kernel]" >&2; exit 2 ;;
 esac
 if [ "${2:-}" = "default-kernel" ]; then

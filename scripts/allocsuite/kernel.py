@@ -187,8 +187,21 @@ def compiler() -> str:
 STATS = '.allocsuite-build-stats.json'
 
 
-def _objects(build_dir: Path) -> list[Path]:
-    return list(build_dir.rglob('*.o'))
+def _objects(build_dir: Path, since: float = 0.0) -> list[Path]:
+    """The objects of a build folder (changed since @since); files and
+    folders that a build running meanwhile removes are skipped."""
+    found = []
+    for root, _, files in os.walk(build_dir):
+        for name in files:
+            if not name.endswith('.o'):
+                continue
+            path = Path(root) / name
+            try:
+                if not since or path.stat().st_mtime >= since:
+                    found.append(path)
+            except FileNotFoundError:
+                continue
+    return found
 
 
 def build_plan(kdir: Path, build_dir: Path) -> tuple[Optional[int], str]:
@@ -225,7 +238,7 @@ def _watch_build(build_dir: Path, done: threading.Event, started: float,
     from the rate so far, how long it has left."""
     since = time.time()
     while not done.wait(30):
-        objs = sum(1 for o in build_dir.rglob('*.o') if o.stat().st_mtime >= since)
+        objs = len(_objects(build_dir, since))
         secs = time.monotonic() - started
         if todo:
             left = max(todo - objs, 0)

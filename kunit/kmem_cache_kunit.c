@@ -471,22 +471,28 @@ static void kfree_rcu_desc(const struct kfree_rcu_case *c, char *desc)
 
 KUNIT_ARRAY_PARAM(kfree_rcu, kfree_rcu_cases, kfree_rcu_desc);
 
-/* kfree_rcu() (or the one-argument form) of @nr fresh objects of @s. */
-static void kfree_rcu_objs(struct kmem_cache *s, int how, unsigned int nr)
+/*
+ * kfree_rcu() (or the one-argument form) of @nr fresh objects of @s, all
+ * allocated first and then freed in a row, so that nothing in between
+ * lets a grace period end before the caller destroys the cache.
+ */
+static void kfree_rcu_objs(struct kunit *test, struct kmem_cache *s, int how, unsigned int nr)
 {
+	void **p = kunit_kcalloc(test, nr, sizeof(*p), GFP_KERNEL);
 	unsigned int i;
 
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	for (i = 0; i < nr; i++)
+		p[i] = kmem_cache_alloc(s, GFP_KERNEL);
 	for (i = 0; i < nr; i++) {
-		void *p = kmem_cache_alloc(s, GFP_KERNEL);
-
-		if (!p)
+		if (!p[i])
 			continue;
 		if (how == 0)
-			kfree_rcu((struct rcu_obj0 *)p, rcu);
+			kfree_rcu((struct rcu_obj0 *)p[i], rcu);
 		else if (how == 1)
-			kfree_rcu((struct rcu_obj *)p, rcu);
+			kfree_rcu((struct rcu_obj *)p[i], rcu);
 		else
-			kfree_rcu_mightsleep(p);
+			kfree_rcu_mightsleep(p[i]);
 	}
 }
 
@@ -496,6 +502,10 @@ static void kfree_rcu_objs(struct kmem_cache *s, int how, unsigned int nr)
  * (kvfree_rcu_barrier(), 6.12 on), which must all reach the cache: SLUB
  * counts no object remaining. Also with the head deep in the object and
  * with kfree_rcu_mightsleep(), for one object and more than a slab.
+ * With Tiny RCU (UML: no SMP, no preemption) kfree_rcu() is call_rcu(),
+ * the barrier rcu_barrier(), and kfree_rcu_mightsleep() frees at once
+ * after synchronize_rcu(): only the rows with an rcu_head have frees in
+ * flight there.
  */
 static void kmem_cache_test_kfree_rcu(struct kunit *test)
 {
@@ -513,7 +523,7 @@ static void kmem_cache_test_kfree_rcu(struct kunit *test)
 			      EDGE_FLAGS, NULL);
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	errors = alloc_kunit_slab_errors(test);
-	kfree_rcu_objs(s, c->how, c->nr);
+	kfree_rcu_objs(test, s, c->how, c->nr);
 	kmem_cache_destroy(s);
 	KUNIT_EXPECT_EQ_MSG(test, *errors, 0,
 			    "%s: kmem_cache_destroy() right after kfree_rcu() of %u objects: SLUB counted %d slab errors (objects remaining: the frees did not reach the cache before the destroy)",
@@ -601,7 +611,9 @@ static void destroy_workfn(struct work_struct *w)
  * WQ_MEM_RECLAIM ... is flushing !WQ_MEM_RECLAIM", a WARNING, and
  * objects remaining would be a "BUG <cache>" slab report: both fail the
  * run as reports outside a window, since the worker is no KUnit task).
- * Delays of 0 to 3 jiffies between the free and the destroy.
+ * Delays of 0 to 3 jiffies between the free and the destroy. With Tiny
+ * RCU (UML) there is no kvfree_rcu workqueue to flush: the destroy's
+ * rcu_barrier() from the worker is what runs.
  */
 static void kmem_cache_test_kfree_rcu_wq_destroy(struct kunit *test)
 {
@@ -623,7 +635,7 @@ static void kmem_cache_test_kfree_rcu_wq_destroy(struct kunit *test)
 					 EDGE_FLAGS, NULL);
 		if (!dw.s)
 			break;
-		kfree_rcu_objs(dw.s, 0, 1 + i);
+		kfree_rcu_objs(test, dw.s, 0, 1 + i);
 		schedule_timeout_uninterruptible(i % 4);
 		queue_work(wq, &dw.work);
 		flush_work(&dw.work);

@@ -16,12 +16,16 @@
  * The documented edges have cases of their own: the bulk allocator
  * (counts 0, 1, 2, past a per-cpu batch, arrays already partly or wholly
  * populated, the list and node variants), free_pages(0), split_page()
- * and alloc_pages_exact() at the largest size and one byte past it.
+ * and alloc_pages_exact() at the largest size and one byte past it, and
+ * the page fragment cache.
  */
 #include <kunit/test.h>
 #include <linux/gfp.h>
 #include <linux/mm.h>
 #include <linux/vmstat.h>
+#ifdef AK_HAVE_PAGE_FRAG_CACHE_H
+#include <linux/page_frag_cache.h>
+#endif
 
 #include "alloc_kunit.h"
 
@@ -650,6 +654,77 @@ static void pages_test_edges(struct kunit *test)
 			     "alloc_pages_exact(max + 1, __GFP_NOWARN) warned");
 }
 
+struct frag_case {
+	const char *name;
+	unsigned int fragsz;
+	unsigned int align;	/* 0: page_frag_alloc(), else page_frag_alloc_align() */
+};
+
+static const struct frag_case frag_cases[] = {
+	{ "1", 1, 0 }, { "64_align64", 64, 64 }, { "100_align256", 100, 256 },
+	{ "page", PAGE_SIZE, 0 }, { "page+1", PAGE_SIZE + 1, 0 },
+	{ "cache_max", PAGE_FRAG_CACHE_MAX_SIZE, 0 },
+};
+
+static void frag_desc(const struct frag_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(frag, frag_cases, frag_desc);
+
+#define FRAG_MAX	256
+
+/*
+ * The page fragment cache: fragments of 1 byte to PAGE_FRAG_CACHE_MAX_SIZE
+ * (enough of them to use up three cache pages) are writable, aligned as
+ * page_frag_alloc_align() asks, and never overlap; once every fragment
+ * is given back with page_frag_free() and the cache drained, its first
+ * page is free again (a reference taken on it is the only one left).
+ */
+static void pages_test_frag(struct kunit *test)
+{
+	const struct frag_case *c = test->param_value;
+	unsigned int nr = clamp_t(unsigned int, 3 * PAGE_FRAG_CACHE_MAX_SIZE / c->fragsz, 4,
+				  FRAG_MAX);
+	struct page_frag_cache nc = {};
+	struct page *first;
+	unsigned int i;
+	u8 **p;
+
+	p = kunit_kcalloc(test, nr, sizeof(*p), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	for (i = 0; i < nr; i++) {
+		p[i] = c->align ? page_frag_alloc_align(&nc, c->fragsz, GFP_KERNEL, c->align) :
+				  page_frag_alloc(&nc, c->fragsz, GFP_KERNEL);
+		KUNIT_EXPECT_NOT_NULL_MSG(test, p[i], "%s: fragment %u of %u bytes is NULL",
+					  c->name, i, c->fragsz);
+		if (!p[i])
+			break;
+		if (c->align)
+			KUNIT_EXPECT_TRUE_MSG(test, IS_ALIGNED((unsigned long)p[i], c->align),
+					      "%s: fragment %u at %p is not %u-aligned", c->name, i,
+					      p[i], c->align);
+		memset(p[i], i & 0xff, c->fragsz);
+	}
+	nr = i;
+	for (i = 0; i < nr; i++)
+		KUNIT_EXPECT_EQ_MSG(test, alloc_kunit_first_diff(p[i], i & 0xff, c->fragsz),
+				    c->fragsz, "%s: fragment %u was overwritten: fragments overlap",
+				    c->name, i);
+	if (!nr)
+		return;
+	first = virt_to_head_page(p[0]);
+	get_page(first);
+	for (i = 0; i < nr; i++)
+		page_frag_free(p[i]);
+	page_frag_cache_drain(&nc);
+	KUNIT_EXPECT_EQ_MSG(test, page_ref_count(first), 1,
+			    "%s: after every fragment was freed and the cache drained, its first page has %d references, expected 1 (ours)",
+			    c->name, page_ref_count(first));
+	put_page(first);
+}
+
 static int alloc_pages_suite_init(struct kunit_suite *suite)
 {
 	return alloc_kunit_console_start();
@@ -669,6 +744,7 @@ static struct kunit_case alloc_pages_cases[] = {
 	KUNIT_CASE_PARAM(pages_test_exact, exact_gen_params),
 	KUNIT_CASE_PARAM(pages_test_bulk, bulk_gen_params),
 	KUNIT_CASE(pages_test_edges),
+	KUNIT_CASE_PARAM(pages_test_frag, frag_gen_params),
 	{}
 };
 

@@ -13,10 +13,20 @@
  * of allocations and frees the count must come back to its baseline, so
  * that a free of the wrong order (which leaves pages neither free nor
  * owned) shows up. See measure_leak() for why that is not flaky.
+ *
+ * The documented edges have cases of their own: the bulk allocator
+ * (counts 0, 1, 2, past a per-cpu batch, arrays already partly or wholly
+ * populated, the list and node variants), free_pages(0), split_page()
+ * and alloc_pages_exact() at the largest size and one byte past it, and
+ * the page fragment cache.
  */
 #include <kunit/test.h>
 #include <linux/gfp.h>
 #include <linux/mm.h>
+#include <linux/vmstat.h>
+#ifdef AK_HAVE_PAGE_FRAG_CACHE_H
+#include <linux/page_frag_cache.h>
+#endif
 
 #include "alloc_kunit.h"
 
@@ -398,6 +408,315 @@ static void pages_test_exact(struct kunit *test)
 			    c->size, m.cycles, m.free_drop, LEAK_TOLERANCE);
 }
 
+/* The array bulk allocator under the name of the kernel under test. */
+#ifdef AK_HAVE_BULK_ARRAY
+#define bulk_array(gfp, nr, array)		alloc_pages_bulk_array(gfp, nr, array)
+#define bulk_array_node(gfp, nid, nr, array)	alloc_pages_bulk_array_node(gfp, nid, nr, array)
+#else
+#define bulk_array(gfp, nr, array)		alloc_pages_bulk(gfp, nr, array)
+#define bulk_array_node(gfp, nid, nr, array)	alloc_pages_bulk_node(gfp, nid, nr, array)
+#endif
+
+enum bulk_api { BULK_ARRAY, BULK_ARRAY_NODE, BULK_LIST };
+
+struct bulk_case {
+	const char *name;
+	enum bulk_api api;
+	unsigned int nr;
+	unsigned int filled_from, filled_to;	/* entries populated before the call */
+	gfp_t gfp;
+};
+
+#define BULK_MAX	600
+
+static const struct bulk_case bulk_cases[] = {
+	{ "array_0", BULK_ARRAY, 0, 0, 0, GFP_KERNEL },
+	{ "array_1", BULK_ARRAY, 1, 0, 0, GFP_KERNEL },
+	{ "array_2", BULK_ARRAY, 2, 0, 0, GFP_KERNEL },
+	{ "array_64", BULK_ARRAY, 64, 0, 0, GFP_KERNEL },
+	{ "array_600", BULK_ARRAY, BULK_MAX, 0, 0, GFP_KERNEL },
+	{ "array_prefix_filled", BULK_ARRAY, 32, 0, 8, GFP_KERNEL },
+	{ "array_hole_filled", BULK_ARRAY, 32, 5, 6, GFP_KERNEL },
+	{ "array_last_empty", BULK_ARRAY, 32, 0, 31, GFP_KERNEL },
+	{ "array_full", BULK_ARRAY, 16, 0, 16, GFP_KERNEL },
+	{ "array_zero", BULK_ARRAY, 64, 0, 0, GFP_KERNEL | __GFP_ZERO },
+	{ "array_node_64", BULK_ARRAY_NODE, 64, 0, 0, GFP_KERNEL },
+	{ "list_1", BULK_LIST, 1, 0, 0, GFP_KERNEL },
+	{ "list_64", BULK_LIST, 64, 0, 0, GFP_KERNEL },
+};
+
+static void bulk_desc(const struct bulk_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(bulk, bulk_cases, bulk_desc);
+
+struct bulk_ctx {
+	struct page *pages[BULK_MAX + 1];
+	struct page *pre[BULK_MAX];	/* populated before the call, then all seen */
+	struct list_head list;
+};
+
+/* Deferred action: free every page a bulk case holds. */
+static void bulk_release(void *data)
+{
+	struct bulk_ctx *b = data;
+	struct page *page, *next;
+	int i;
+
+	for (i = 0; i <= BULK_MAX; i++)
+		if (b->pages[i])
+			__free_page(b->pages[i]);
+	list_for_each_entry_safe(page, next, &b->list, lru) {
+		list_del(&page->lru);
+		__free_page(page);
+	}
+}
+
+/* A page handed out by the bulk allocator: order 0, one reference. */
+static void check_bulk_page(struct kunit *test, const struct bulk_case *c, unsigned int i,
+			    struct page *page)
+{
+	KUNIT_EXPECT_EQ_MSG(test, page_ref_count(page), 1,
+			    "%s: page %u has %d references, expected 1", c->name, i,
+			    page_ref_count(page));
+	KUNIT_EXPECT_FALSE_MSG(test, PageCompound(page),
+			       "%s: page %u is compound, expected order 0", c->name, i);
+	if (c->gfp & __GFP_ZERO) {
+		size_t at = alloc_kunit_first_diff(page_address(page), 0, PAGE_SIZE);
+
+		KUNIT_EXPECT_EQ_MSG(test, at, PAGE_SIZE,
+				    "%s: __GFP_ZERO page %u byte %zu is %#x, expected 0", c->name,
+				    i, at, alloc_kunit_byte(page_address(page), at, PAGE_SIZE));
+	}
+}
+
+/*
+ * The bulk allocator (kernel-doc of __alloc_pages_bulk): it returns "the
+ * number of pages on the list or array"; in an array it populates only
+ * NULL entries, up to nr_pages, and counts the entries already
+ * populated. So the first ret entries hold pages, the entries past ret
+ * are untouched, entries populated before the call keep their page, and
+ * every page is distinct, order 0 and referenced once. Without memory
+ * pressure (a 1 GiB UML) every row fills all nr entries: the kernel-doc
+ * allows fewer, and a shortfall fails with the count.
+ */
+static void pages_test_bulk(struct kunit *test)
+{
+	const struct bulk_case *c = test->param_value;
+	struct bulk_ctx *b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
+	struct page *page, **pre;
+	unsigned long ret = 0, i, j, n = 0;
+
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	pre = b->pre;
+	INIT_LIST_HEAD(&b->list);
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, bulk_release, b));
+	for (i = c->filled_from; i < c->filled_to; i++) {
+		pre[i] = alloc_page(GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, pre[i]);
+		b->pages[i] = pre[i];
+	}
+	switch (c->api) {
+	case BULK_ARRAY:
+		ret = bulk_array(c->gfp, c->nr, b->pages);
+		break;
+	case BULK_ARRAY_NODE:
+		ret = bulk_array_node(c->gfp, numa_node_id(), c->nr, b->pages);
+		break;
+	case BULK_LIST:
+#ifdef AK_HAVE_BULK_LIST
+		ret = alloc_pages_bulk_list(c->gfp, c->nr, &b->list);
+#else
+		kunit_skip(test, "alloc_pages_bulk_list() was removed in Linux 6.14");
+#endif
+		break;
+	}
+	KUNIT_EXPECT_EQ_MSG(test, ret, c->nr, "%s: bulk allocation of %u pages returned %lu",
+			    c->name, c->nr, ret);
+	KUNIT_ASSERT_LE_MSG(test, ret, c->nr, "%s: returned %lu, more than nr_pages %u", c->name,
+			    ret, c->nr);
+	if (c->api == BULK_LIST) {
+		list_for_each_entry(page, &b->list, lru) {
+			if (n < BULK_MAX)
+				pre[n] = page;
+			check_bulk_page(test, c, n++, page);
+		}
+		KUNIT_EXPECT_EQ_MSG(test, n, ret, "%s: returned %lu, but the list holds %lu pages",
+				    c->name, ret, n);
+	} else {
+		for (i = 0; i < ret; i++) {
+			if (!b->pages[i]) {
+				KUNIT_FAIL(test, "%s: returned %lu, but entry %lu is NULL", c->name,
+					   ret, i);
+				continue;
+			}
+			if (i >= c->filled_from && i < c->filled_to)
+				KUNIT_EXPECT_PTR_EQ_MSG(test, b->pages[i], pre[i],
+							"%s: populated entry %lu was replaced",
+							c->name, i);
+			else
+				check_bulk_page(test, c, i, b->pages[i]);
+		}
+		for (i = ret, j = 0; i <= BULK_MAX; i++) {
+			if (!b->pages[i] || (i >= c->filled_from && i < c->filled_to))
+				continue;
+			if (!j++)
+				n = i;
+		}
+		if (j)
+			KUNIT_FAIL(test,
+				   "%s: returned %lu, but entry %lu holds a page (%lu entries past the count do)",
+				   c->name, ret, n, j);
+		n = min_t(unsigned long, ret, BULK_MAX);
+		memcpy(pre, b->pages, n * sizeof(*pre));
+	}
+	/* Distinct pages: sort-free check against a pfn tag in each page. */
+	for (i = 0; i < n; i++)
+		if (pre[i])
+			*(unsigned long *)page_address(pre[i]) = i;
+	for (i = 0; i < n; i++)
+		if (pre[i] && *(unsigned long *)page_address(pre[i]) != i) {
+			j = *(unsigned long *)page_address(pre[i]);
+			KUNIT_FAIL(test, "%s: entries %lu and %lu hold the same page", c->name,
+				   i, j);
+			break;
+		}
+}
+
+/*
+ * free_pages(0, order) is a no-op (mm/page_alloc.c: "if (addr != 0)");
+ * alloc_page() is order 0; split_page() of a non-compound block leaves
+ * 2^order pages referenced once each, freed one by one; the largest
+ * alloc_pages_exact() (PAGE_SIZE << MAX_PAGE_ORDER) is page aligned and
+ * zeroed with __GFP_ZERO, and one byte more is refused with NULL, and
+ * with __GFP_NOWARN silently.
+ */
+static void pages_test_edges(struct kunit *test)
+{
+	static const unsigned int split_orders[] = { 1, 3, MAX_PAGE_ORDER };
+	size_t max = PAGE_SIZE << MAX_PAGE_ORDER, at;
+	unsigned int warnings, k;
+	struct page *page;
+	unsigned long i;
+	void *p;
+
+	free_pages(0, 0);
+	free_pages(0, MAX_PAGE_ORDER);
+	page = alloc_page(GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_EXPECT_FALSE_MSG(test, PageCompound(page), "alloc_page() gave a compound page");
+	KUNIT_EXPECT_EQ(test, page_ref_count(page), 1);
+	__free_page(page);
+
+	for (k = 0; k < ARRAY_SIZE(split_orders); k++) {
+		unsigned int order = split_orders[k];
+
+		page = alloc_pages(GFP_KERNEL, order);
+		KUNIT_ASSERT_NOT_NULL(test, page);
+		split_page(page, order);
+		for (i = 0; i < (1UL << order); i++)
+			KUNIT_EXPECT_EQ_MSG(test, page_ref_count(page + i), 1,
+					    "split_page(order %u): page %lu has %d references, expected 1",
+					    order, i, page_ref_count(page + i));
+		for (i = 0; i < (1UL << order); i++)
+			__free_page(page + i);
+	}
+
+	p = alloc_pages_exact(max, GFP_KERNEL | __GFP_ZERO);
+	KUNIT_ASSERT_NOT_NULL_MSG(test, p,
+				  "alloc_pages_exact(%zu = PAGE_SIZE << MAX_PAGE_ORDER) failed",
+				  max);
+	KUNIT_EXPECT_TRUE(test, PAGE_ALIGNED(p));
+	at = alloc_kunit_first_diff(p, 0, max);
+	KUNIT_EXPECT_EQ_MSG(test, at, max, "alloc_pages_exact(%zu, __GFP_ZERO): byte %zu is %#x",
+			    max, at, alloc_kunit_byte(p, at, max));
+	free_pages_exact(p, max);
+
+	alloc_kunit_rearm_warn_once();
+	warnings = alloc_kunit_console_count(ALLOC_LINE_WARNING);
+	p = alloc_pages_exact(max + 1, GFP_KERNEL | __GFP_NOWARN);
+	KUNIT_EXPECT_NULL_MSG(test, p,
+			      "alloc_pages_exact(%zu = (PAGE_SIZE << MAX_PAGE_ORDER) + 1) = %p, expected NULL",
+			      max + 1, p);
+	if (p)
+		free_pages_exact(p, max + 1);
+	ALLOC_EXPECT_NO_LINE(test, ALLOC_LINE_WARNING, warnings,
+			     "alloc_pages_exact(max + 1, __GFP_NOWARN) warned");
+}
+
+struct frag_case {
+	const char *name;
+	unsigned int fragsz;
+	unsigned int align;	/* 0: page_frag_alloc(), else page_frag_alloc_align() */
+};
+
+static const struct frag_case frag_cases[] = {
+	{ "1", 1, 0 }, { "64_align64", 64, 64 }, { "100_align256", 100, 256 },
+	{ "page", PAGE_SIZE, 0 }, { "page+1", PAGE_SIZE + 1, 0 },
+	{ "cache_max", PAGE_FRAG_CACHE_MAX_SIZE, 0 },
+};
+
+static void frag_desc(const struct frag_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(frag, frag_cases, frag_desc);
+
+#define FRAG_MAX	256
+
+/*
+ * The page fragment cache: fragments of 1 byte to PAGE_FRAG_CACHE_MAX_SIZE
+ * (enough of them to use up three cache pages) are writable, aligned as
+ * page_frag_alloc_align() asks, and never overlap; once every fragment
+ * is given back with page_frag_free() and the cache drained, its first
+ * page is free again (a reference taken on it is the only one left).
+ */
+static void pages_test_frag(struct kunit *test)
+{
+	const struct frag_case *c = test->param_value;
+	unsigned int nr = clamp_t(unsigned int, 3 * PAGE_FRAG_CACHE_MAX_SIZE / c->fragsz, 4,
+				  FRAG_MAX);
+	struct page_frag_cache nc = {};
+	struct page *first;
+	unsigned int i;
+	u8 **p;
+
+	p = kunit_kcalloc(test, nr, sizeof(*p), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	for (i = 0; i < nr; i++) {
+		p[i] = c->align ? page_frag_alloc_align(&nc, c->fragsz, GFP_KERNEL, c->align) :
+				  page_frag_alloc(&nc, c->fragsz, GFP_KERNEL);
+		KUNIT_EXPECT_NOT_NULL_MSG(test, p[i], "%s: fragment %u of %u bytes is NULL",
+					  c->name, i, c->fragsz);
+		if (!p[i])
+			break;
+		if (c->align)
+			KUNIT_EXPECT_TRUE_MSG(test, IS_ALIGNED((unsigned long)p[i], c->align),
+					      "%s: fragment %u at %p is not %u-aligned", c->name, i,
+					      p[i], c->align);
+		memset(p[i], i & 0xff, c->fragsz);
+	}
+	nr = i;
+	for (i = 0; i < nr; i++)
+		KUNIT_EXPECT_EQ_MSG(test, alloc_kunit_first_diff(p[i], i & 0xff, c->fragsz),
+				    c->fragsz, "%s: fragment %u was overwritten: fragments overlap",
+				    c->name, i);
+	if (!nr)
+		return;
+	first = virt_to_head_page(p[0]);
+	get_page(first);
+	for (i = 0; i < nr; i++)
+		page_frag_free(p[i]);
+	page_frag_cache_drain(&nc);
+	KUNIT_EXPECT_EQ_MSG(test, page_ref_count(first), 1,
+			    "%s: after every fragment was freed and the cache drained, its first page has %d references, expected 1 (ours)",
+			    c->name, page_ref_count(first));
+	put_page(first);
+}
+
 static int alloc_pages_suite_init(struct kunit_suite *suite)
 {
 	return alloc_kunit_console_start();
@@ -415,6 +734,9 @@ static struct kunit_case alloc_pages_cases[] = {
 	KUNIT_CASE(pages_test_single_page_order0),
 	KUNIT_CASE(pages_test_order_limit),
 	KUNIT_CASE_PARAM(pages_test_exact, exact_gen_params),
+	KUNIT_CASE_PARAM(pages_test_bulk, bulk_gen_params),
+	KUNIT_CASE(pages_test_edges),
+	KUNIT_CASE_PARAM(pages_test_frag, frag_gen_params),
 	{}
 };
 

@@ -27,6 +27,8 @@ N ?= 20
 BASE ?=
 NEW ?= $(KDIR)
 RUNS ?= 3
+# make bench: how many times to measure the pre-submit loop (0: not at all).
+LOOP ?= 3
 
 # Debian's python3 when there is one: its packages (python3-matplotlib)
 # install into it, not into a python3 of one's own earlier on PATH.
@@ -45,7 +47,9 @@ help:
 	@echo '  test    the project'"'"'s own tests: checkpatch, shellcheck, glue unit'
 	@echo '          tests, W=1 builds, make check, and the negative controls'
 	@echo '  bench   allocations per second of each alloc_torture context in a'
-	@echo '          default run, beside a process-context kmalloc/kfree loop'
+	@echo '          default run, beside a process-context kmalloc/kfree loop; then'
+	@echo '          LOOP=<n> (default 3, 0: skip) times the pre-submit loop: warm'
+	@echo '          make check, one mm/ file changed, time outside the tests'
 	@echo '  soak    N=<runs> (default 20, at most 1000): make check N times in a row,'
 	@echo '          then every test that failed in any run, with how often'
 	@echo '  compare BASE=<tree|run folder> [NEW=<tree|run folder>] [RUNS=3]: what changed'
@@ -82,8 +86,9 @@ check:
 		--results '$(RESULTS)'
 
 bench:
-	@sh scripts/deps.sh check $(if $(KDIR),,default-kernel)
+	@sh scripts/deps.sh compare $(if $(KDIR),,default-kernel)
 	@$(RUNNER) bench --kdir '$(KDIR)' --build-dir '$(BUILD_DIR)' --timeout '$(TIMEOUT)' \
+		--loop '$(LOOP)' \
 		--jobs '$(JOBS)' --results '$(RESULTS)'
 
 soak:

@@ -113,5 +113,35 @@ class CompareTest(unittest.TestCase):
         self.assertFalse(list((self.tmp / 'r').glob('compare-*')))
 
 
+class LoopTest(unittest.TestCase):
+    """make bench's pre-submit loop: the one-file change and its table."""
+
+    def test_one_file_patch_applies_and_is_unique(self):
+        import loop
+        with tempfile.TemporaryDirectory() as tmp:
+            tree = Path(tmp)
+            (tree / 'mm').mkdir()
+            (tree / 'mm/slub.c').write_text('int a;\n\nint b;\n')
+            text = loop.one_file_patch(tree, '1_0')
+            self.assertTrue(text.startswith('Expect-pass: '))
+            self.assertNotEqual(text, loop.one_file_patch(tree, '1_1'))
+            patch = tree / 'x.patch'
+            patch.write_text(text)
+            subprocess.run(['patch', '-p1', '--quiet', '-i', str(patch)], cwd=tree, check=True)
+            self.assertEqual('int a;\n\nint b;\n\nint allocsuite_bench_1_0;\n',
+                             (tree / 'mm/slub.c').read_text())
+
+    def test_table_says_whether_each_target_is_met(self):
+        import loop
+        rows = loop.table({'warm re-run, nothing changed': [40.0, 41.0, 61.0],
+                           'one .c file changed in mm/, to verdict': [80.0, 85.0, 88.0],
+                           'outside the tests': []})
+        self.assertIn('| warm re-run, nothing changed | 40.0 s | 41.0 s | 61.0 s | 60 s | no |',
+                      rows)
+        self.assertIn('| one .c file changed in mm/, to verdict | 80.0 s | 85.0 s | 88.0 s | '
+                      '90 s | yes |', rows)
+        self.assertEqual(4, len(rows))      # header, rule, two figures
+
+
 if __name__ == '__main__':
     unittest.main()

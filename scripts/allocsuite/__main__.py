@@ -427,7 +427,7 @@ def main(argv: list[str]) -> int:
     soak_cmd.add_argument('check_args', nargs='*')
     bench_cmd = sub.add_parser('bench', help='allocation rates per context (alloc_torture)')
     for opt, default in (('--kdir', ''), ('--build-dir', ''), ('--timeout', '600'),
-                         ('--jobs', str(os.cpu_count() or 1)),
+                         ('--jobs', str(os.cpu_count() or 1)), ('--loop', '3'),
                          ('--results', str(REPO / 'results'))):
         bench_cmd.add_argument(opt, default=default)
     cmp_cmd = sub.add_parser('compare', help='what changed between two kernels or runs')

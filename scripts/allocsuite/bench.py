@@ -10,7 +10,7 @@ distribution: once untimed (the tight loop) and once with each call timed
 as the workers time theirs (so the clock's own cost cancels out).
 
 Beside those per-call costs, the wall rates: operations and verified
-allocations per second of run, against the targets of issue 14, and for
+allocations per second of run, against the targets below, and for
 each kind its firings per second and its longest firing beside the budget
 of one."""
 
@@ -23,6 +23,7 @@ import shlex
 import shutil
 from pathlib import Path
 
+import compare
 import console
 import kernel
 import uml
@@ -34,7 +35,7 @@ BENCH_MS = 1000
 # Seconds of each bench run (make check's runs are shorter: the default).
 BENCH_SECONDS = 10
 # Wall-clock verified allocations per second each kind should reach in a
-# default run on UML (issue 14); work and kthread have none.
+# default run on UML; work and kthread have none.
 TARGETS = {'tasklet': 100_000, 'timer': 5_000, 'hrtimer_soft': 20_000,
            'hrtimer_hard': 20_000, 'bh_work': 100_000}
 # (plan name, extra module parameters, title): the default run, then the
@@ -133,6 +134,7 @@ def cmd_bench(args: argparse.Namespace, repo: Path) -> int:
     build_dir = Path(args.build_dir).resolve() if args.build_dir else \
         kernel.build_dir(kdir, 'base')
     jobs = positive_int('JOBS', args.jobs, 1024)
+    loop_runs = 0 if args.loop == '0' else positive_int('LOOP', args.loop, 20)
     timeout = positive_int('TIMEOUT', args.timeout, 86400)
     kernel.build_kernel(kdir, build_dir, kernel.fragments(repo, 'base'), jobs)
     out = Path(args.results).resolve() / \
@@ -164,11 +166,28 @@ def cmd_bench(args: argparse.Namespace, repo: Path) -> int:
         if timed_out or 'ceiling_ops' not in stats:
             raise Failure(f'the bench run {name} did not finish: see {out / "console.log"}')
         rows += [f'== {title} ({params or "default parameters"})'] + report(stats) + ['']
-    (out / 'bench.txt').write_text('\n'.join(rows) + '\n')
-    print()
+    default_log = out / 'stress' / f'{RUNS[0][0]}.log'
+    wall = compare.stress_rates(default_log.read_text(errors='replace'))
+    plot = compare.plot_rates([{'context': k, 'base': [v], 'new': []} for k, v in wall.items()],
+                              out / 'rates.png', ('default run', ''))
+    loop_rows = []
+    if loop_runs:
+        import loop
+        figures, tiers = loop.measure(repo, out / 'loop', loop_runs)
+        loop_rows = loop.table(figures) + [''] + loop.tier_table(tiers)
+    (out / 'bench.txt').write_text('\n'.join(rows + loop_rows) + '\n')
+    md = ['# allocsuite bench', '', f'results: {out}', '']
     for row in rows:
+        md.append(f'## {row[3:]}' if row.startswith('== ') else f'    {row}' if row else '')
+    md += ['', '![verified allocations per second of each context](rates.png)' if plot
+           else 'No plot: python3-matplotlib is missing (make deps installs it).', '']
+    if loop_rows:
+        md += ['## The pre-submit loop', ''] + loop_rows + ['']
+    (out / 'summary.md').write_text('\n'.join(md) + '\n')
+    print()
+    for row in rows + loop_rows:
         print(row)
     for splat in splats:
         print(f'problem: kernel report: {splat}')
-    print(f'results in {out}')
+    print(f'results in {out} (summary.md)')
     return 1 if splats else 0

@@ -284,12 +284,14 @@ def plot_rates(rows: list[dict[str, Any]], png: Path, labels: tuple[str, str]) -
         return False
     ctxs = [r['context'] for r in rows]
     fig, ax = plt.subplots(figsize=(max(6, len(ctxs) * 1.2), 4))
-    width = 0.4
-    for i, (key, label) in enumerate((('base', labels[0]), ('new', labels[1]))):
+    sides = [(key, label) for key, label in (('base', labels[0]), ('new', labels[1]))
+             if any(r[key] for r in rows)]
+    width = 0.8 / max(len(sides), 1)
+    for i, (key, label) in enumerate(sides):
         means = [statistics.mean(r[key]) if r[key] else 0 for r in rows]
         low = [m - min(r[key]) if r[key] else 0 for m, r in zip(means, rows)]
         high = [max(r[key]) - m if r[key] else 0 for m, r in zip(means, rows)]
-        ax.bar([x + (i - 0.5) * width for x in range(len(ctxs))], means, width,
+        ax.bar([x + (i - (len(sides) - 1) / 2) * width for x in range(len(ctxs))], means, width,
                yerr=[low, high], capsize=3, label=label)
     ax.set_xticks(range(len(ctxs)))
     ax.set_xticklabels(ctxs, rotation=30, ha='right')

@@ -19,6 +19,8 @@
  * kernel supports them; kvfree_rcu() of vmalloc memory.
  */
 #include <kunit/test.h>
+#include <linux/delay.h>
+#include <linux/jiffies.h>
 #include <linux/mm.h>
 #include <linux/rcupdate.h>
 #include <linux/sizes.h>
@@ -512,10 +514,27 @@ struct rcu_vobj {
  * after a grace period: once kvfree_rcu_barrier() (6.12 on) returns, a
  * reference taken on every page of the area is the only one left.
  */
+#define RCU_VOBJ_PAGES PFN_UP(sizeof(struct rcu_vobj))
+
+#ifdef AK_HAVE_KVFREE_RCU_BARRIER
+/* Is every page of both areas down to the test's own reference? */
+static bool kvfree_rcu_pages_freed(struct page *pages[2][RCU_VOBJ_PAGES])
+{
+	int k, i;
+
+	for (k = 0; k < 2; k++)
+		for (i = 0; i < RCU_VOBJ_PAGES; i++)
+			if (page_ref_count(pages[k][i]) != 1)
+				return false;
+	return true;
+}
+#endif
+
 static void vmalloc_test_kvfree_rcu(struct kunit *test)
 {
-	struct page *pages[2][PFN_UP(sizeof(struct rcu_vobj))];
+	struct page *pages[2][RCU_VOBJ_PAGES];
 	struct rcu_vobj *p[2];
+	unsigned long deadline;
 	int k, i;
 
 #ifndef AK_HAVE_KVFREE_RCU_BARRIER
@@ -532,6 +551,14 @@ static void vmalloc_test_kvfree_rcu(struct kunit *test)
 	kvfree_rcu(p[0], rcu);
 	kvfree_rcu_mightsleep(p[1]);
 	kvfree_rcu_barrier();
+	/*
+	 * A callback that runs in softirq (Tiny RCU, or Tree RCU without
+	 * rcu_nocbs) frees with vfree() there, which defers the free to a work
+	 * item (vfree_atomic()): wait for it, at most a second.
+	 */
+	deadline = jiffies + HZ;
+	while (!kvfree_rcu_pages_freed(pages) && time_before(jiffies, deadline))
+		usleep_range(1000, 2000);
 	for (k = 0; k < 2; k++)
 		for (i = 0; i < ARRAY_SIZE(pages[k]); i++) {
 			KUNIT_EXPECT_EQ_MSG(test, page_ref_count(pages[k][i]), 1,

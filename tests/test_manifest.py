@@ -420,6 +420,16 @@ class BootsTest(unittest.TestCase):
                          [(p.boot, p.tiers, p.folder, p.primary)
                           for p in manifest.parts_for(['stress'])])
 
+    def test_debug_config_leaves_out_the_boots_kasan_breaks(self):
+        names = [p.boot for p in manifest.parts_for(['kunit', 'stress'], 'debug')]
+        self.assertEqual(['default', 'default', 'init_on_alloc'], names)
+        self.assertEqual(['init_on_free', 'slub_debug'],
+                         [b for b, _ in manifest.left_out(['kunit'], 'debug')])
+        self.assertEqual([], manifest.left_out(['stress'], 'debug'))
+        self.assertEqual([], manifest.left_out(['kunit'], 'base'))
+        self.assertTrue(all(b in {n for n, _, _ in manifest.BOOTS} and r
+                            for (b, _), r in manifest.LEFT_OUT.items()))
+
     def test_every_boot_but_the_default_runs_only_kunit_with_one_argument(self):
         self.assertEqual(manifest.DEFAULT_BOOT, manifest.BOOTS[0][0])
         for name, tiers, args in manifest.BOOTS[1:]:

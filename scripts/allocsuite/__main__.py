@@ -337,7 +337,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     # parts (manifest.parts_for) are UML kernels of one CPU each: they run
     # side by side, as many at once as the host has CPUs (at most 2).
     extra = [f'kunit.filter_glob={filter_glob}'] if filter_glob else []
-    parts = manifest.parts_for(tiers)
+    parts = manifest.parts_for(tiers, args.config)
+    skipped_boots = manifest.left_out(tiers, args.config)
+    for boot, reason in skipped_boots:
+        progress(f'boot {boot} skipped with CONFIG={args.config}: {reason}')
     for part in parts:
         bout = out / part.folder if part.folder else out
         bout.mkdir(exist_ok=True)
@@ -379,6 +382,8 @@ def cmd_check(args: argparse.Namespace) -> int:
               f'{", ".join(p.tiers)}, UML exit status {"killed" if st is None else st}, '
               f'in {bo.name}/')
              for p, bo, _, _, _, (a, st), _ in boots[1:]]
+    info += [(f'boot {b}', f'skipped with CONFIG={args.config}: {reason}')
+             for b, reason in skipped_boots]
     verdict, tier_results, problems = write_results(
         out, run_id, con, plan, kdir / 'tools/testing/kunit/kunit.py',
         timed_out, timeout, filter_glob, info, timings, expected,
@@ -400,6 +405,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         for test, kind, reason in tier.deviations:
             if kind == 'XFAIL':  # an XPASS is a problem, printed above
                 print(f'known kernel deviation: {tier.name} {test}: {reason}')
+    for boot, reason in skipped_boots:
+        print(f'skipped boot: {boot} (CONFIG={args.config}): {reason}')
     print(f'{"PASS" if verdict else "FAIL"}: results in {out} (also results/latest)')
     return 0 if verdict else 1
 

@@ -41,6 +41,16 @@ BOOTS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ('slub_debug', ('kunit',), ('slub_debug=FZPU',)),
 )
 DEFAULT_BOOT = 'default'
+# Boots a config leaves out, with the reason (the summary and the terminal
+# say it): with CONFIG=debug's generic KASAN, UML 6.12 reports a
+# slab-out-of-bounds in SLUB's own code while booting in these modes,
+# before any test runs (seen in every boot).
+LEFT_OUT: dict[tuple[str, str], str] = {
+    ('init_on_free', 'debug'): 'generic KASAN reports slab-out-of-bounds in kfree() while '
+                               'booting with init_on_free=1 (UML 6.12)',
+    ('slub_debug', 'debug'): 'generic KASAN reports slab-out-of-bounds in init_object() while '
+                             'booting with slub_debug=FZPU (UML 6.12)',
+}
 # How many names a problem lists before it says "and N more".
 SHOW = 8
 
@@ -67,23 +77,29 @@ class Part:
         return self.boot if self.primary else f'{self.boot} ({", ".join(self.tiers)})'
 
 
-def boots_for(tiers: list[str]) -> list[tuple[str, list[str], list[str]]]:
+def boots_for(tiers: list[str], config: str = 'base') -> list[tuple[str, list[str], list[str]]]:
     """(boot, its tiers among @tiers, extra kernel arguments) of every boot
     that has something to run: a second boot only when its tiers are
-    selected."""
+    selected, and not when @config leaves it out (LEFT_OUT)."""
     chosen = []
     for name, boot_tiers, args in BOOTS:
         mine = [t for t in tiers if t in boot_tiers]
-        if mine:
+        if mine and (name, config) not in LEFT_OUT:
             chosen.append((name, mine, list(args)))
     return chosen
 
 
-def parts_for(tiers: list[str]) -> list[Part]:
+def left_out(tiers: list[str], config: str) -> list[tuple[str, str]]:
+    """(boot, reason) of the boots @config leaves out that would run @tiers."""
+    return [(name, LEFT_OUT[(name, config)]) for name, boot_tiers, _ in BOOTS
+            if (name, config) in LEFT_OUT and any(t in boot_tiers for t in tiers)]
+
+
+def parts_for(tiers: list[str], config: str = 'base') -> list[Part]:
     """The UML kernels that run the boots of @tiers, longest first: each
     tier of OWN_KERNEL in a kernel of its own, the rest of a boot in one."""
     parts = []
-    for boot, boot_tiers, args in boots_for(tiers):
+    for boot, boot_tiers, args in boots_for(tiers, config):
         base = '' if boot == DEFAULT_BOOT else boot
         rest = [t for t in boot_tiers if t not in OWN_KERNEL]
         own = [t for t in boot_tiers if t in OWN_KERNEL]

@@ -765,14 +765,20 @@ size_t alloc_kunit_kmalloc_bucket(size_t size)
 }
 
 /*
- * alloc_context last: its control case provokes the one expected
- * might_sleep report, which silences the next second of them; nothing
- * that checks for their absence runs after it.
+ * The suites of a boot mode first: in their own boot they check what the
+ * mode promises before anything else runs, so that a kernel that breaks
+ * the mode (and, say, hands out dirty page tables) is named by them
+ * before it crashes elsewhere. alloc_failure next to last: it provokes
+ * the boot's one rate-limited allocation failure report. alloc_context
+ * last: its control case provokes the one expected might_sleep report,
+ * which silences the next second of them; nothing that checks for their
+ * absence runs after it.
  */
-kunit_test_suites(&alloc_kmalloc_suite, &alloc_kmem_cache_suite,
-		  &alloc_pages_suite, &alloc_leak_suite, &alloc_vmalloc_suite, &alloc_realloc_suite,
-		  &alloc_gfp_suite, &alloc_fault_suite, &alloc_init_on_free_suite,
-		  &alloc_slub_debug_suite, &alloc_failure_suite, &alloc_context_suite);
+kunit_test_suites(&alloc_init_on_free_suite, &alloc_slub_debug_suite,
+		  &alloc_kmalloc_suite, &alloc_kmem_cache_suite, &alloc_pages_suite,
+		  &alloc_leak_suite, &alloc_vmalloc_suite, &alloc_realloc_suite,
+		  &alloc_gfp_suite, &alloc_fault_suite, &alloc_failure_suite,
+		  &alloc_context_suite);
 
 MODULE_DESCRIPTION("KUnit contracts of the kernel memory allocation APIs");
 MODULE_LICENSE("GPL");

@@ -154,23 +154,34 @@ static void hog_fill(void)
 }
 
 /*
+ * Split a block of @order (at least FAIL_ORDER), hold the first page of
+ * each of its FAIL_ORDER chunks and give the rest back at once.
+ */
+static void frag_keep_first(struct page *page, unsigned int order)
+{
+	unsigned int i;
+
+	split_page(page, order);
+	for (i = 0; i < 1U << order; i++) {
+		if (i % (1U << FAIL_ORDER))
+			__free_page(page + i);
+		else
+			hold_add(page + i, 0);
+	}
+}
+
+/*
  * Hold one page of every FAIL_ORDER chunk of every free block of that
  * order and above; the rest of each block goes back at once.
  */
 static void frag_take(void)
 {
-	unsigned int chunk = 1U << FAIL_ORDER, order, i;
+	unsigned int order;
 	struct page *page;
 
 	for (order = MAX_PAGE_ORDER; order >= FAIL_ORDER; order--) {
 		while ((page = alloc_pages(FRAG_GFP, order))) {
-			split_page(page, order);
-			for (i = 0; i < 1U << order; i++) {
-				if (i % chunk)
-					__free_page(page + i);
-				else
-					hold_add(page + i, 0);
-			}
+			frag_keep_first(page, order);
 			cond_resched();
 		}
 	}
@@ -188,7 +199,7 @@ static void frag_take(void)
  */
 static void hold_exhaust_to_frag(void)
 {
-	unsigned int chunk = 1U << FAIL_ORDER, order, i;
+	unsigned int order;
 	unsigned long blocks = 0;
 	struct page *page, *pos;
 
@@ -214,13 +225,7 @@ static void hold_exhaust_to_frag(void)
 			__free_pages(page, order);
 			continue;
 		}
-		split_page(page, order);
-		for (i = 0; i < 1U << order; i++) {
-			if (i % chunk)
-				__free_page(page + i);
-			else
-				hold_add(page + i, 0);
-		}
+		frag_keep_first(page, order);
 		cond_resched();
 	}
 }

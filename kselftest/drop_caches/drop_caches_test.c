@@ -89,6 +89,19 @@ static long long vmstat_count(const char *key)
 	return found;
 }
 
+/* The first two numbers of a /proc file: 0, or -1 when it cannot be read. */
+static int read_two(const char *path, long long *a, long long *b)
+{
+	FILE *f = fopen(path, "r");
+	int n;
+
+	if (!f)
+		return -1;
+	n = fscanf(f, "%lld %lld", a, b);
+	fclose(f);
+	return n == 2 ? 0 : -1;
+}
+
 /*
  * /proc/sys/fs/dentry-state: dentries allocated and unused. SReclaimable
  * is not a robust measure of a slab drop: with KASAN the freed dentries
@@ -96,14 +109,7 @@ static long long vmstat_count(const char *key)
  */
 static int dentry_state(long long *nr, long long *unused)
 {
-	FILE *f = fopen("/proc/sys/fs/dentry-state", "r");
-	int n;
-
-	if (!f)
-		return -1;
-	n = fscanf(f, "%lld %lld", nr, unused);
-	fclose(f);
-	return n == 2 ? 0 : -1;
+	return read_two("/proc/sys/fs/dentry-state", nr, unused);
 }
 
 /* Write @value to drop_caches; 0 or errno. */
@@ -893,14 +899,7 @@ static long may_stay(long pages)
 /* /proc/sys/fs/inode-nr: inodes allocated and unused. */
 static int inode_nr(long long *nr, long long *unused)
 {
-	FILE *f = fopen("/proc/sys/fs/inode-nr", "r");
-	int n;
-
-	if (!f)
-		return -1;
-	n = fscanf(f, "%lld %lld", nr, unused);
-	fclose(f);
-	return n == 2 ? 0 : -1;
+	return read_two("/proc/sys/fs/inode-nr", nr, unused);
 }
 
 /* Active objects of slab cache @name in /proc/slabinfo; -1 if absent. */

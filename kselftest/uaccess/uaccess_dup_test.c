@@ -163,19 +163,6 @@ FIXTURE_TEARDOWN(strndup)
 	edge_teardown(&self->c);
 }
 
-/* @len pattern bytes then, if @nul, a NUL, ending at the guard page. */
-static char *str_at_edge(unsigned char *edge, size_t len, bool nul)
-{
-	char *s = (char *)edge - len - nul;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		s[i] = (char)pattern_byte(i);
-	if (nul)
-		s[len] = '\0';
-	return s;
-}
-
 /* One strndup_user(); the ioctl must run. */
 #define STRNDUP(s, n, d) \
 	ASSERT_EQ(0, probe_dup(self->c.fd, UACCESS_PROBE_STRNDUP_USER, (s), 0, (n), (d)))
@@ -192,7 +179,7 @@ TEST_F(strndup, within_limit)
 	struct uaccess_probe_dup d;
 
 	for (i = 0; i < ARRAY_SIZE(lens); i++) {
-		char *s = str_at_edge(self->c.edge, lens[i], true);
+		char *s = string_at_edge(self->c.edge, lens[i], true);
 
 		ns[0] = lens[i] + 1;
 		ns[1] = 64;
@@ -225,14 +212,14 @@ TEST_F(strndup, too_long)
 	struct uaccess_probe_dup d;
 
 	for (i = 0; i < ARRAY_SIZE(ns); i++) {
-		char *s = str_at_edge(self->c.edge, ns[i], true);
+		char *s = string_at_edge(self->c.edge, ns[i], true);
 
 		STRNDUP(s, ns[i], &d);
 		EXPECT_EQ(-EINVAL, d.result)
 			TH_LOG("a string of exactly n = %zu bytes %s, got %lld (%llu bytes)",
 			       ns[i], "must be ERR_PTR(-EINVAL)", d.result,
 			       (unsigned long long)d.copied);
-		s = str_at_edge(self->c.edge, ns[i] + 30, true);
+		s = string_at_edge(self->c.edge, ns[i] + 30, true);
 		STRNDUP(s, ns[i], &d);
 		EXPECT_EQ(-EINVAL, d.result)
 			TH_LOG("a string of %zu bytes, n = %zu must be ERR_PTR(-EINVAL), got %lld",
@@ -250,14 +237,14 @@ TEST_F(strndup, fault)
 	struct uaccess_probe_dup d;
 
 	for (i = 0; i < ARRAY_SIZE(lens); i++) {
-		char *s = str_at_edge(self->c.edge, lens[i], false);
+		char *s = string_at_edge(self->c.edge, lens[i], false);
 
 		STRNDUP(s, 64, &d);
 		EXPECT_EQ(-EFAULT, d.result)
 			TH_LOG("%zu bytes before the fault, no NUL: %s, got %lld", lens[i],
 			       "must be ERR_PTR(-EFAULT)", d.result);
 	}
-	STRNDUP(str_at_edge(self->c.edge, 9, true), 64, &d);
+	STRNDUP(string_at_edge(self->c.edge, 9, true), 64, &d);
 	EXPECT_EQ(0, d.result) TH_LOG("a NUL as the last mapped byte must not fault");
 }
 

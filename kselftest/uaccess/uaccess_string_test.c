@@ -35,19 +35,6 @@ FIXTURE_TEARDOWN(string)
 	edge_teardown(&self->c);
 }
 
-/* Put @len pattern bytes, then a NUL if @nul, so that they end at the guard page. */
-static char *string_at_edge(unsigned char *edge, size_t len, bool nul)
-{
-	char *s = (char *)edge - len - nul;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		s[i] = (char)pattern_byte(i);
-	if (nul)
-		s[len] = '\0';
-	return s;
-}
-
 /* strncpy_from_user() of a shorter string: its length, the string and its NUL. */
 TEST_F(string, strncpy_from_user_nul_within_limit)
 {

@@ -248,6 +248,26 @@ static inline unsigned char pattern_byte(size_t i)
 	return (unsigned char)(i * 13 % 251 + 1);
 }
 
+/**
+ * string_at_edge() - @len pattern bytes, then a NUL if @nul, ending at @edge
+ * @edge: the first byte of the guard page
+ * @len: how many pattern bytes
+ * @nul: whether a NUL follows them
+ *
+ * Return: where the string starts.
+ */
+static inline char *string_at_edge(unsigned char *edge, size_t len, bool nul)
+{
+	char *s = (char *)edge - len - nul;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		s[i] = (char)pattern_byte(i);
+	if (nul)
+		s[len] = '\0';
+	return s;
+}
+
 /* Index of the first byte of @p[0..len) that is not @byte, or @len. */
 static inline size_t first_not(const unsigned char *p, size_t len, unsigned char byte)
 {

@@ -27,7 +27,7 @@ import compare
 import console
 import kernel
 import uml
-from util import Failure, positive_int, progress
+from util import Failure, UsageError, positive_int, progress
 
 KINDS = ('tasklet', 'timer', 'hrtimer_soft', 'hrtimer_hard', 'bh_work', 'work', 'kthread')
 ATOMIC = KINDS[:5]
@@ -134,7 +134,10 @@ def cmd_bench(args: argparse.Namespace, repo: Path) -> int:
     build_dir = Path(args.build_dir).resolve() if args.build_dir else \
         kernel.build_dir(kdir, 'base')
     jobs = positive_int('JOBS', args.jobs, 1024)
-    loop_runs = 0 if args.loop == '0' else positive_int('LOOP', args.loop, 20)
+    if not re.fullmatch(r'\d+', args.loop) or int(args.loop) > 20:
+        raise UsageError(f'LOOP={args.loop} is invalid; expected a whole number from 0 '
+                         '(do not measure the pre-submit loop) to 20')
+    loop_runs = int(args.loop)
     timeout = positive_int('TIMEOUT', args.timeout, 86400)
     kernel.build_kernel(kdir, build_dir, kernel.fragments(repo, 'base'), jobs)
     out = Path(args.results).resolve() / \

@@ -377,6 +377,74 @@ class ProgressTest(unittest.TestCase):
                          '[allocsuite] [default (stress)]   ok tasklet\n', out.getvalue())
 
 
+class TargetTest(unittest.TestCase):
+    """The target registry: ARCH, CPUS and ACCEL, validated; what QEMU gets."""
+
+    def test_bad_values_name_themselves_and_what_is_expected(self):
+        from util import UsageError
+        for arch, cpus, accel, said in (('arm64', '', '', 'ARCH=arm64 is not supported'),
+                                        ('x86_64', '0', '', 'CPUS=0 is invalid'),
+                                        ('x86_64', '1', '', 'CPUS=1 is invalid'),
+                                        ('x86_64', '65', '', 'CPUS=65 is invalid'),
+                                        ('x86_64', 'two', '', 'CPUS=two is invalid'),
+                                        ('x86_64', '', 'hvf', 'ACCEL=hvf is invalid'),
+                                        ('um', '2', '', 'CPUS=2 is invalid for ARCH=um'),
+                                        ('', '', 'kvm', 'ACCEL=kvm is invalid for ARCH=um')):
+            with self.assertRaises(UsageError, msg=(arch, cpus, accel)) as cm:
+                target.for_arch(arch, cpus, accel)
+            self.assertIn(said, str(cm.exception))
+            self.assertIn('expected', str(cm.exception))
+
+    def test_defaults(self):
+        uml = target.for_arch('')
+        self.assertEqual(('uml', 'um', 1), (uml.name, uml.arch, uml.cpus))
+        qemu = target.for_arch('x86_64')
+        self.assertEqual(('qemu-x86_64', 2, 'tcg'), (qemu.name, qemu.cpus, qemu.accel))
+        self.assertIn('2 CPUs, TCG', qemu.describe()[0][1])
+        self.assertEqual(1, qemu.lanes(2))
+        self.assertEqual(2, uml.lanes(2))
+
+    def test_qemu_command_line(self):
+        qemu = target.for_arch('x86_64', '4')
+        out = Path('/tmp/run,1')
+        args = qemu._args(Path('/b/bzImage'), out, 'tcg')
+        line = ' '.join(args)
+        self.assertIn('-smp 4', line)
+        self.assertIn('-cpu max', line)
+        self.assertIn('-no-reboot', line)
+        self.assertIn('path=/,readonly=on', line)
+        # A comma in the run folder is doubled, as QEMU's options want.
+        self.assertIn('path=/tmp/run,,1,security_model=none', line)
+        cmdline = qemu._cmdline(Path('/r/scripts/init.sh'), out, out / 'plan', ['x=1'])
+        for want in ('console=ttyS0', 'rootfstype=9p', 'ro', 'ALLOCSUITE_MOUNT=9p',
+                     'ALLOCSUITE_HALT=reboot', 'init=/r/scripts/init.sh', 'x=1'):
+            self.assertIn(want, cmdline.split())
+
+    def test_kvm_without_dev_kvm_falls_back_to_tcg(self):
+        import qemu as qemu_mod
+        qemu = target.for_arch('x86_64', '', 'kvm')
+        old = qemu_mod.os.access
+        qemu_mod.os.access = lambda *a: False
+        try:
+            qemu.prepare(Path('/nonexistent'), Path('/init'), Path('/nonexistent/p'), 10)
+        finally:
+            qemu_mod.os.access = old
+        self.assertEqual('tcg', qemu.accel)
+        self.assertIn('/dev/kvm', qemu.describe()[0][1])
+
+    def test_missing_qemu_gives_the_apt_command(self):
+        from util import UsageError
+        import qemu as qemu_mod
+        old = qemu_mod.shutil.which
+        qemu_mod.shutil.which = lambda name: None
+        try:
+            with self.assertRaises(UsageError) as cm:
+                target.for_arch('x86_64').check_host()
+        finally:
+            qemu_mod.shutil.which = old
+        self.assertIn('apt-get install qemu-system-x86', str(cm.exception))
+
+
 class BuildPlanTest(unittest.TestCase):
     """The estimate of what a kernel build has to compile."""
 

@@ -438,6 +438,34 @@ def _leaf(tier: str, path: str, status: str) -> 'report.Leaf':
     return report.Leaf(tier, path.split('.'), status)
 
 
+class ArchTest(unittest.TestCase):
+    """What a target runs and which skips it allows."""
+
+    def test_x86_64_runs_the_default_boot_and_says_why_not_the_others(self):
+        parts = manifest.parts_for(['kunit', 'stress', 'kselftest'], 'base', split=False,
+                                   arch='x86_64')
+        self.assertEqual([('default', ['kunit', 'stress', 'kselftest'])],
+                         [(p.boot, p.tiers) for p in parts])
+        out = manifest.left_out(['kunit'], 'base', 'x86_64')
+        self.assertEqual(['init_on_alloc', 'init_on_free', 'slub_debug'], [b for b, _ in out])
+        self.assertTrue(all('ARCH=x86_64' in why for _, why in out))
+        self.assertEqual([], manifest.left_out(['kunit'], 'base', 'um'))
+
+    def test_arch_condition_of_a_skip_rule(self):
+        rules = manifest.parse_skip_rules(
+            'kunit  alloc_gfp.x  arch=um  UML has no ZONE_DMA\n'
+            'kunit  alloc_gfp.y  kernel>=6.1  arch=x86_64  config=base  both ways round\n')
+        self.assertEqual(('um', 'UML has no ZONE_DMA'), (rules[0].arch, rules[0].why))
+        self.assertEqual(('x86_64', 'base', 'both ways round'),
+                         (rules[1].arch, rules[1].config, rules[1].why))
+        self.assertIsNotNone(manifest.rule_for(rules, 'kunit', 'default', 'alloc_gfp.x',
+                                               '6.12.1', arch='um'))
+        self.assertIsNone(manifest.rule_for(rules, 'kunit', 'default', 'alloc_gfp.x',
+                                            '6.12.1', arch='x86_64'))
+        with self.assertRaises(ValueError):
+            manifest.parse_skip_rules('kunit  a.b  arch=um\n')
+
+
 class BootColumnsTest(unittest.TestCase):
     """The kunit tier's results, one column per boot."""
 

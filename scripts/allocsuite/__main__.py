@@ -118,11 +118,15 @@ def new_run_dir(results: Path) -> tuple[str, Path]:
     return run_id, out
 
 
-def last_tier_seconds(results: Path) -> dict[str, float]:
+def last_tier_seconds(results: Path, target: str = 'uml') -> dict[str, float]:
     """How long each tier took in the last run in @results, for the
-    progress lines; empty when there is none."""
+    progress lines; empty when there is none, or when it ran on another
+    target than @target."""
     try:
         verdict = json.loads((results / 'latest' / 'verdict.json').read_text())
+        ran_on = verdict['info'].get('target', 'uml').split()[0]
+        if ran_on != target:
+            return {}
         return {name: float(t['seconds']) for name, t in verdict['tiers'].items()}
     except (OSError, ValueError, KeyError, TypeError):
         return {}
@@ -321,7 +325,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     # from its results folder, so that another make check rebuilding them
     # meanwhile changes nothing under a running kernel.
     mods = kernel.checkout_build_dir(REPO, build_dir)
-    last = last_tier_seconds(results)
+    last = last_tier_seconds(results, target.name)
     run_id, out = new_run_dir(results)
     with kernel.build_lock(mods):
         for tier in tiers:
@@ -350,10 +354,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     extra = [f'kunit.filter_glob={filter_glob}'] if filter_glob else []
     image = build_dir / target.image
     lanes = target.lanes(os.cpu_count() or 1)
-    parts = manifest.parts_for(tiers, args.config, split=lanes > 1)
-    skipped_boots = manifest.left_out(tiers, args.config)
+    parts = manifest.parts_for(tiers, args.config, split=lanes > 1, arch=target.arch)
+    skipped_boots = manifest.left_out(tiers, args.config, target.arch)
     for boot, reason in skipped_boots:
-        progress(f'boot {boot} skipped with CONFIG={args.config}: {reason}')
+        progress(f'boot {boot} skipped: {reason}')
     for part in parts:
         bout = out / part.folder if part.folder else out
         bout.mkdir(exist_ok=True)
@@ -399,8 +403,7 @@ def cmd_check(args: argparse.Namespace) -> int:
               f'{", ".join(p.tiers)}, {exit_status} {"killed" if st is None else st}, '
               f'in {bo.name}/')
              for p, bo, _, _, _, (a, st), _ in boots[1:]]
-    info += [(f'boot {b}', f'skipped with CONFIG={args.config}: {reason}')
-             for b, reason in skipped_boots]
+    info += [(f'boot {b}', f'skipped: {reason}') for b, reason in skipped_boots]
     verdict, tier_results, problems = write_results(
         out, run_id, con, plan, kdir / 'tools/testing/kunit/kunit.py',
         timed_out, timeout, filter_glob, info, timings, expected,
@@ -423,7 +426,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             if kind == 'XFAIL':  # an XPASS is a problem, printed above
                 print(f'known kernel deviation: {tier.name} {test}: {reason}')
     for boot, reason in skipped_boots:
-        print(f'skipped boot: {boot} (CONFIG={args.config}): {reason}')
+        print(f'skipped boot: {boot}: {reason}')
     print(f'{"PASS" if verdict else "FAIL"}: results in {out} (also results/latest)')
     return 0 if verdict else 1
 

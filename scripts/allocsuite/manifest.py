@@ -51,6 +51,12 @@ LEFT_OUT: dict[tuple[str, str], str] = {
     ('slub_debug', 'debug'): 'generic KASAN reports slab-out-of-bounds in init_object() while '
                              'booting with slub_debug=FZPU (UML 6.12)',
 }
+# The boots a target runs, where not all of BOOTS: the allocator modes
+# are the same C code on every architecture, and UML runs each of their
+# boots in seconds, where QEMU under TCG takes minutes.
+ARCH_BOOTS: dict[str, tuple[str, ...]] = {'x86_64': (DEFAULT_BOOT,)}
+ARCH_BOOTS_WHY = 'the allocator-mode boots run on UML (same code on every ' \
+    'architecture, seconds there, minutes under TCG)'
 # How many names a problem lists before it says "and N more".
 SHOW = 8
 
@@ -78,30 +84,43 @@ class Part:
         return self.boot if self.primary else f'{self.boot} ({", ".join(self.tiers)})'
 
 
-def boots_for(tiers: list[str], config: str = 'base') -> list[tuple[str, list[str], list[str]]]:
+def _leaves_out(name: str, config: str, arch: str) -> str:
+    """Why @config or @arch leaves boot @name out, or ''."""
+    if (name, config) in LEFT_OUT:
+        return LEFT_OUT[(name, config)]
+    if arch in ARCH_BOOTS and name not in ARCH_BOOTS[arch]:
+        return f'ARCH={arch}: {ARCH_BOOTS_WHY}'
+    return ''
+
+
+def boots_for(tiers: list[str], config: str = 'base',
+              arch: str = 'um') -> list[tuple[str, list[str], list[str]]]:
     """(boot, its tiers among @tiers, extra kernel arguments) of every boot
     that has something to run: a second boot only when its tiers are
-    selected, and not when @config leaves it out (LEFT_OUT)."""
+    selected, and not when @config (LEFT_OUT) or @arch (ARCH_BOOTS)
+    leaves it out."""
     chosen = []
     for name, boot_tiers, args in BOOTS:
         mine = [t for t in tiers if t in boot_tiers]
-        if mine and (name, config) not in LEFT_OUT:
+        if mine and not _leaves_out(name, config, arch):
             chosen.append((name, mine, list(args)))
     return chosen
 
 
-def left_out(tiers: list[str], config: str) -> list[tuple[str, str]]:
-    """(boot, reason) of the boots @config leaves out that would run @tiers."""
-    return [(name, LEFT_OUT[(name, config)]) for name, boot_tiers, _ in BOOTS
-            if (name, config) in LEFT_OUT and any(t in boot_tiers for t in tiers)]
+def left_out(tiers: list[str], config: str, arch: str = 'um') -> list[tuple[str, str]]:
+    """(boot, reason) of the boots @config or @arch leaves out that would
+    run @tiers."""
+    return [(name, _leaves_out(name, config, arch)) for name, boot_tiers, _ in BOOTS
+            if _leaves_out(name, config, arch) and any(t in boot_tiers for t in tiers)]
 
 
-def parts_for(tiers: list[str], config: str = 'base', split: bool = True) -> list[Part]:
+def parts_for(tiers: list[str], config: str = 'base', split: bool = True,
+              arch: str = 'um') -> list[Part]:
     """The kernels that run the boots of @tiers: with @split (the target
     runs kernels side by side), each tier of OWN_KERNEL in a kernel of its
     own, the rest of a boot in one; without, one kernel per boot."""
     parts = []
-    for boot, boot_tiers, args in boots_for(tiers, config):
+    for boot, boot_tiers, args in boots_for(tiers, config, arch):
         base = '' if boot == DEFAULT_BOOT else boot
         rest = [t for t in boot_tiers if t not in OWN_KERNEL or not split]
         own = [t for t in boot_tiers if t not in rest]

@@ -29,7 +29,7 @@ class Uml(Target):
                              'one CPU; expected 1 or nothing (ARCH=x86_64 has several)')
         if accel:
             raise UsageError(f'ACCEL={accel} is invalid for ARCH=um, which runs as a host '
-                             'process; ACCEL (tcg, kvm) is for ARCH=x86_64')
+                             'process; expected nothing (ACCEL=tcg|kvm is for ARCH=x86_64)')
         self.cpus = 1
 
     def lanes(self, host_cpus: int) -> int:

@@ -778,6 +778,12 @@ class ResultsTest(unittest.TestCase):
         self.assertTrue(any('died during boot' in p for p in problems))
         self.assertTrue(any('panic at console line' in p and 'during boot' in p
                             for p in problems))
+        # The summary carries the console's last lines.
+        last = [line.strip() for line in (LOGS / 'boot-death.log').read_text().splitlines()
+                if line.strip()][-1]
+        died = [p for p in problems if 'died during boot' in p][0]
+        self.assertIn('its last lines:', died)
+        self.assertIn(last, died)
 
     def test_uml_fp_registers_on_an_amx_host_are_explained(self):
         def edit(text):

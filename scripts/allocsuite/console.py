@@ -12,6 +12,8 @@ import re
 from pathlib import Path
 from typing import Optional
 
+import ktap
+
 # "[   12.345678] " (printk.time) and "<5>" prefixes, as kunit.py strips them.
 _PREFIX = re.compile(r'^(?:\[\s*\d+\.\d+\]\s?)?(?:<\d+>)?')
 _BEGIN = re.compile(r'^allocsuite: begin (\w+)/([\w.-]+)$')
@@ -67,8 +69,6 @@ SPLATS: list[tuple[str, re.Pattern[str]]] = [
 # The names the expected-report markers use for each kind.
 MARKER_KINDS = {kind.replace(' ', '_'): kind for kind, _ in SPLATS}
 
-_RESULT = re.compile(r'^(\s*)(not ok|ok) \d+ (\S+)(.*)$')
-_SUBTEST = re.compile(r'^(\s*)# Subtest: (\S+)')
 _HARNESS_RUN = re.compile(r'^#\s+RUN\s+(\S+)')
 
 
@@ -169,7 +169,7 @@ class WindowTracker:
             self._close()
             return None
         if self.open is not None:
-            m = _RESULT.match(line) if where.startswith('kunit/') else None
+            m = ktap.RESULT.match(line) if where.startswith('kunit/') else None
             if m:
                 self._close(f'still open at the result line of {m.group(3)} '
                             f'({self.unit} {line_no})')
@@ -265,7 +265,7 @@ class Console:
             m = _HARNESS_RUN.match(line)
             if m:
                 found = m.group(1)
-            m = _RESULT.match(line)
+            m = ktap.RESULT.match(line)
             if m:
                 found = m.group(3)
         return found
@@ -273,31 +273,7 @@ class Console:
 
 def skip_reasons(lines: list[str]) -> dict[str, str]:
     """The reason of every skipped test in a KTAP document, by dotted path."""
-    reasons = {}
-    for i, path in _kunit_results(lines):
-        m = re.search(r'#\s*SKIP\b\s*(.*)$', _RESULT.match(lines[i]).group(4))
-        if m:
-            reasons[path] = m.group(1).strip() or 'no reason given'
-    return reasons
-
-
-def _kunit_results(lines: list[str]) -> list[tuple[int, str]]:
-    """(index, dotted path) of every KTAP result line in a kunit segment."""
-    stack: list[tuple[int, str]] = []
-    results = []
-    for i, line in enumerate(lines):
-        m = _SUBTEST.match(line)
-        if m:
-            # A subtest's own result line is one level (4 spaces) out.
-            stack.append((len(m.group(1)) - 4, m.group(2)))
-            continue
-        m = _RESULT.match(line)
-        if m:
-            level = len(m.group(1))
-            path = [name for lvl, name in stack if lvl < level]
-            results.append((i, '.'.join(path + [m.group(3)])))
-            stack = [(lvl, name) for lvl, name in stack if lvl < level]
-    return results
+    return ktap.skip_reasons(lines, empty='no reason given')
 
 
 def _attribute(tier: str, lines: list[str], index: int) -> str:
@@ -305,7 +281,7 @@ def _attribute(tier: str, lines: list[str], index: int) -> str:
     if tier == 'kunit':
         # KUnit prints no start line per case: a report belongs to the
         # first result printed after it.
-        for i, path in _kunit_results(lines):
+        for i, path, _ in ktap.results(lines):
             if i > index:
                 return path
         return ''

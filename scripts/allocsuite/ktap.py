@@ -1,5 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
-"""Turn what the tiers printed into one KTAP document per tier."""
+"""KTAP, in one place: the result and subtest lines, the dotted path and
+skip reason of every result, and turning what the tiers printed into one
+KTAP document per tier."""
 
 from __future__ import annotations
 
@@ -7,10 +9,45 @@ import re
 from typing import Optional
 
 _START = re.compile(r'^\s*(K?TAP version \d+)\s*$')
+# A result line: (indent, "ok" or "not ok", name, the rest with directives)
+RESULT = re.compile(r'^(\s*)(not ok|ok) \d+ (\S+)(.*)$')
+# A subtest header: (indent, name); its result line is 4 spaces further out.
+SUBTEST = re.compile(r'^(\s*)# Subtest: (\S+)')
+_SKIP_DIRECTIVE = re.compile(r'#\s*SKIP\b\s*(.*)$', re.I)
 
 # kselftest exit statuses (tools/testing/selftests/kselftest.h)
 KSFT_PASS = 0
 KSFT_SKIP = 4
+
+
+def results(lines: list[str], prefix: str = '') -> list[tuple[int, str, re.Match[str]]]:
+    """(index, dotted path, RESULT match) of every result line, the path
+    nested from the "# Subtest:" lines (and under @prefix, if given)."""
+    stack: list[tuple[int, str]] = []
+    found = []
+    for i, line in enumerate(lines):
+        m = SUBTEST.match(line)
+        if m:
+            stack.append((len(m.group(1)) - 4, m.group(2)))
+            continue
+        m = RESULT.match(line)
+        if m:
+            level = len(m.group(1))
+            path = ([prefix] if prefix else []) + [name for lvl, name in stack if lvl < level]
+            found.append((i, '.'.join(path + [m.group(3)]), m))
+            stack = [(lvl, name) for lvl, name in stack if lvl < level]
+    return found
+
+
+def skip_reasons(lines: list[str], prefix: str = '', empty: str = '') -> dict[str, str]:
+    """The reason of every skipped result, by dotted path (see results());
+    @empty for a skip that gives none."""
+    reasons = {}
+    for _, path, m in results(lines, prefix):
+        skip = _SKIP_DIRECTIVE.search(m.group(4))
+        if skip:
+            reasons[path] = skip.group(1).strip() or empty
+    return reasons
 
 
 def from_start(lines: list[str]) -> list[str]:

@@ -519,32 +519,12 @@ def rule_for(rules: list[SkipRule], tier: str, boot: str, test: str,
 
 # --- the run against the manifest -----------------------------------------
 
-_RESULT = re.compile(r'^(\s*)(?:not ok|ok) \d+ (\S+)(.*)$')
-_SUBTEST = re.compile(r'^(\s*)# Subtest: (\S+)')
-_SKIP = re.compile(r'#\s*SKIP\b(.*)$', re.I)
 
 
 def skip_reasons(lines: Iterable[str], prefix: str = '') -> dict[str, str]:
     """The reason ('' when none) of every skipped result in TAP/KTAP lines,
     by dotted path (nesting from "# Subtest:" lines)."""
-    stack: list[tuple[int, str]] = []
-    reasons = {}
-    for line in lines:
-        m = _SUBTEST.match(line)
-        if m:
-            stack.append((len(m.group(1)) - 4, m.group(2)))
-            continue
-        m = _RESULT.match(line)
-        if not m:
-            continue
-        level = len(m.group(1))
-        path = [prefix] if prefix else []
-        path += [name for lvl, name in stack if lvl < level] + [m.group(2)]
-        stack = [(lvl, name) for lvl, name in stack if lvl < level]
-        skip = _SKIP.search(m.group(3))
-        if skip:
-            reasons['.'.join(path)] = skip.group(1).strip()
-    return reasons
+    return ktap.skip_reasons(list(lines), prefix)
 
 
 def _names(items: list[str]) -> str:

@@ -5,6 +5,7 @@ JUnit file, summary.md, and the table on the terminal."""
 from __future__ import annotations
 
 import dataclasses
+import enum
 import importlib
 import io
 import json
@@ -21,12 +22,21 @@ from console import Splat
 JsonObj = dict[str, Any]
 
 
+class Status(enum.StrEnum):
+    """A test's result, as kunit.py's JSON names it (a str: it compares,
+    prints and serialises as its name)."""
+    PASS = 'PASS'
+    FAIL = 'FAIL'
+    SKIP = 'SKIP'
+    ERROR = 'ERROR'
+
+
 @dataclasses.dataclass
 class Leaf:
     """One test with a result: a KUnit case or parameter, a kselftest."""
     tier: str
     path: list[str]                  # suite, case, parameter...
-    status: str                      # PASS, FAIL, SKIP, ERROR
+    status: Status
     splats: list[Splat] = dataclasses.field(default_factory=list)
 
     @property
@@ -132,7 +142,9 @@ def leaves(tier: str, group: JsonObj, path: Optional[list[str]] = None) -> Itera
     """Every test with a result in a kunit.py JSON group."""
     path = path or []
     for case in group.get('test_cases', []):
-        yield Leaf(tier, path + [case['name']], case['status'])
+        yield Leaf(tier, path + [case['name']],
+                   Status(case['status']) if case['status'] in Status.__members__
+                   else Status.ERROR)
     for sub in group.get('sub_groups', []):
         yield from leaves(tier, sub, path + [sub['name']])
 

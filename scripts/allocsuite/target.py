@@ -17,7 +17,6 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import os
-import re
 import signal
 import subprocess
 import threading
@@ -26,9 +25,9 @@ from pathlib import Path
 from typing import Callable, Optional
 
 import console
+import ktap
 from util import UsageError, progress
 
-_RESULT = re.compile(r'^(\s*)(not ok|ok) \d+ (\S+)(.*)$')
 # The kernel's ring buffer: big enough that no record of a whole run is
 # overwritten before the init's reader saves it to kmsg.log. A run of
 # every tier writes about 120 KiB of records (kunit 35 KiB, stress and
@@ -80,7 +79,7 @@ class _Progress:
         elif line.startswith('allocsuite: end '):
             self.program = ''
         elif self.program:
-            m = _RESULT.match(line)
+            m = ktap.RESULT.match(line)
             # Top level: KUnit suites, and the tests of the other programs.
             if m and not m.group(1):
                 progress(f'{self.prefix}  {m.group(2)} {m.group(3)}{m.group(4)}')

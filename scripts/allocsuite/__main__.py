@@ -18,7 +18,6 @@ import datetime
 import json
 import os
 import re
-import shlex
 import shutil
 import sys
 import time
@@ -31,72 +30,16 @@ import ktap
 import manifest
 import report
 import target as targets
+import tiers as tier_registry
 from util import Failure, UsageError, die, positive_int, progress
 
 REPO = Path(__file__).resolve().parents[2]
-TIERS = ('kunit', 'stress', 'kselftest')
-
-
-def parse_tiers(value: str) -> list[str]:
-    """TIER=kunit,stress,... (default: every tier)."""
-    if not value:
-        return list(TIERS)
-    chosen = [t.strip() for t in value.split(',') if t.strip()]
-    for tier in chosen:
-        if tier not in TIERS:
-            raise UsageError(f'TIER={value}: unknown tier "{tier}"; '
-                             f'expected one or more of {", ".join(TIERS)}, comma-separated')
-    return [t for t in TIERS if t in chosen]
-
-
 def check_filter(value: str) -> str:
     """FILTER=<suite glob>[.<case glob>], as kunit.filter_glob takes it."""
     if value and not re.fullmatch(r'[A-Za-z0-9_*?\[\]-]+(\.[A-Za-z0-9_*?\[\]-]+)?', value):
         raise UsageError(f'FILTER={value} is invalid; expected a KUnit glob '
                          '"suite_glob" or "suite_glob.case_glob" (letters, digits, _ - * ? [])')
     return value
-
-
-# What each tier builds: module folders, and kselftest collections.
-TIER_MODULES = {'kunit': ['kunit'], 'stress': ['modules/alloc_torture'],
-                'kselftest': ['modules/uaccess_probe']}
-TIER_COLLECTIONS = {'stress': ['alloc_torture'], 'kselftest': ['uaccess', 'drop_caches']}
-# The module a kselftest collection drives, loaded around each program.
-COLLECTION_MODULE = {'uaccess': 'modules/uaccess_probe/uaccess_probe.ko'}
-
-
-def kselftest_programs(ksft: Path, collections: list[str]) -> list[tuple[str, str]]:
-    """(collection, program) from the installed kselftest-list.txt."""
-    progs = []
-    for line in (ksft / 'kselftest-list.txt').read_text().split():
-        collection, _, prog = line.partition(':')
-        if collection in collections:
-            progs.append((collection, prog))
-    return progs
-
-
-def plan_lines(tiers: list[str], modules: Path, ksft: Path) -> list[tuple[str, str, str]]:
-    """(tier, program, shell command) for each program the init runs.
-    @modules is where the module folders were built."""
-    q = shlex.quote
-    plan = []
-    if 'kunit' in tiers:
-        ko = modules / 'kunit' / 'alloc_kunit.ko'
-        plan.append(('kunit', 'alloc_kunit', f'insmod {q(str(ko))} && rmmod alloc_kunit'))
-    if 'stress' in tiers:
-        ko = modules / 'modules/alloc_torture/alloc_torture.ko'
-        plan.append(('stress', 'alloc_torture',
-                     f'{q(str(ksft / "alloc_torture/alloc_torture.sh"))} -m {q(str(ko))}'))
-    if 'kselftest' in tiers:
-        for collection, prog in kselftest_programs(ksft, TIER_COLLECTIONS['kselftest']):
-            run = f'cd {q(str(ksft / collection))} && ./{q(prog)}'
-            ko = COLLECTION_MODULE.get(collection)
-            if ko:
-                name = Path(ko).stem
-                run = (f'insmod {q(str(modules / ko))} || exit 1; ({run}); rc=$?; '
-                       f'rmmod {name} || rc=1; exit $rc')
-            plan.append(('kselftest', prog, run))
-    return plan
 
 
 def new_run_dir(results: Path) -> tuple[str, Path]:
@@ -154,7 +97,7 @@ def evaluate(con: console.Console, plan: list[tuple[str, str, str]], out: Path,
             programs.setdefault(tier_name, []).append((name, [], None))
             continue
         tier.seconds += seg.seconds
-        if tier_name == 'kunit':
+        if tier_registry.BY_NAME[tier_name].kernel_log:
             doc = ktap.kunit_document(con.segment_lines(seg))
             if seg.exit not in (None, '0'):
                 problems.append(f'loading or unloading {name}.ko failed '
@@ -286,7 +229,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         timings.append((step, now - clock))
         clock = now
 
-    tiers = parse_tiers(args.tier)
+    tiers = tier_registry.parse(args.tier)
     filter_glob = check_filter(args.filter)
     timeout = positive_int('TIMEOUT', args.timeout, 86400)
     jobs = positive_int('JOBS', args.jobs, 1024)
@@ -320,7 +263,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     kernel.build_kernel(kdir, build_dir, frags, jobs, target.arch, target.image)
     lap('kernel build')
     progress('building modules and kselftests')
-    collections = [c for t in tiers for c in TIER_COLLECTIONS.get(t, [])]
+    collections = [c for cs in tier_registry.collections(tiers).values() for c in cs]
     # Each checkout builds its own modules; each run loads copies of them
     # from its results folder, so that another make check rebuilding them
     # meanwhile changes nothing under a running kernel.
@@ -328,19 +271,15 @@ def cmd_check(args: argparse.Namespace) -> int:
     last = last_tier_seconds(results, target.name)
     run_id, out = new_run_dir(results)
     with kernel.build_lock(mods):
-        for tier in tiers:
-            for folder in TIER_MODULES[tier]:
-                built = kernel.build_module(REPO, mods, build_dir, folder, jobs,
-                                            arch=target.arch)
-                dest = out / 'bin' / folder
-                dest.mkdir(parents=True)
-                for ko in built.glob('*.ko'):
-                    shutil.copy(ko, dest)
+        kernel.install_modules(REPO, mods, build_dir,
+                               [f for t in tiers for f in tier_registry.BY_NAME[t].modules],
+                               jobs, target.arch, out / 'bin')
         if collections:
             shutil.copytree(kernel.build_kselftests(REPO, kdir, mods, jobs, collections),
                             out / 'bin' / 'kselftest')
     ksft = out / 'bin' / 'kselftest'
-    mf = manifest.build(REPO, tiers, TIER_COLLECTIONS, ksft if collections else None,
+    mf = manifest.build(REPO, tiers, tier_registry.collections(tiers),
+                        ksft if collections else None,
                         filter_glob)
     mf.write(out / 'manifest.json')
     expected = manifest.Expected(mf, manifest.load_skip_rules(REPO / 'tests/expected-skips.txt'),
@@ -361,7 +300,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     for part in parts:
         bout = out / part.folder if part.folder else out
         bout.mkdir(exist_ok=True)
-        bplan = plan_lines(part.tiers, out / 'bin', ksft)
+        bplan = tier_registry.plan(part.tiers, out / 'bin', ksft)
         (bout / 'plan').write_text(''.join(f'{t} {n} {c}\n' for t, n, c in bplan))
 
     init = REPO / 'scripts/init.sh'
@@ -376,12 +315,13 @@ def cmd_check(args: argparse.Namespace) -> int:
                         last={t: last[manifest.tier_label(t, part.boot)] for t in part.tiers
                               if manifest.tier_label(t, part.boot) in last})
         progress(f'[{part.name}] done in {b.seconds:.1f}s')
-        return (part, bout, console.parse(b.text), plan_lines(part.tiers, out / 'bin', ksft),
+        return (part, bout, console.parse(b.text), tier_registry.plan(part.tiers, out / 'bin', ksft),
                 b.timed_out, (part.args, b.status), b.seconds)
 
     lanes = max(1, min(lanes, len(parts)))
     # Longest first: the stress tier's kernel starts at once.
-    order = sorted(parts, key=lambda p: 'stress' not in p.tiers)
+    order = sorted(parts, key=lambda p: not any(tier_registry.BY_NAME[t].own_kernel
+                                                for t in p.tiers))
     with concurrent.futures.ThreadPoolExecutor(max_workers=lanes) as pool:
         done = {id(r[0]): r for r in pool.map(run_part, order)}
     boots = [done[id(part)] for part in parts]

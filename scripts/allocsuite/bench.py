@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import datetime
 import re
-import shlex
 import shutil
 from pathlib import Path
 
@@ -27,6 +26,7 @@ import compare
 import console
 import kernel
 import target as targets
+import tiers as tier_registry
 from util import Failure, UsageError, positive_int, progress
 
 KINDS = ('tasklet', 'timer', 'hrtimer_soft', 'hrtimer_hard', 'bh_work', 'work', 'kthread')
@@ -153,16 +153,15 @@ def cmd_bench(args: argparse.Namespace, repo: Path) -> int:
     # As make check does: build in this checkout's folder, load copies.
     mods = kernel.checkout_build_dir(repo, build_dir)
     with kernel.build_lock(mods):
-        built = kernel.build_module(repo, mods, build_dir, 'modules/alloc_torture', jobs,
-                                    arch=target.arch)
-        (out / 'bin').mkdir()
-        shutil.copy(built / 'alloc_torture.ko', out / 'bin')
-        shutil.copytree(kernel.build_kselftests(repo, kdir, mods, jobs, ['alloc_torture']),
+        stress = tier_registry.BY_NAME['stress']
+        kernel.install_modules(repo, mods, build_dir, list(stress.modules), jobs, target.arch,
+                               out / 'bin')
+        shutil.copytree(kernel.build_kselftests(repo, kdir, mods, jobs, list(stress.collections)),
                         out / 'bin' / 'kselftest')
-    ko = out / 'bin' / 'alloc_torture.ko'
-    ksft = out / 'bin' / 'kselftest'
-    script = (f'{shlex.quote(str(ksft / "alloc_torture/alloc_torture.sh"))} '
-              f'-m {shlex.quote(str(ko))} -s bench_ms={BENCH_MS} duration={BENCH_SECONDS}')
+    # The stress tier's plan line, as make check runs it, once per RUNS row
+    # with the bench's parameters.
+    (_, _, script), = tier_registry.plan(['stress'], out / 'bin', out / 'bin' / 'kselftest')
+    script += f' -s bench_ms={BENCH_MS} duration={BENCH_SECONDS}'
     (out / 'plan').write_text(''.join(f'stress {name} {script} {params}\n'
                                       for name, params, _ in RUNS))
     image, init = build_dir / target.image, repo / 'scripts/init.sh'

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Optional
 
 import ktap
+import tiers as tier_registry
 
 # "[   12.345678] " (printk.time) and "<5>" prefixes, as kunit.py strips them.
 _PREFIX = re.compile(r'^(?:\[\s*\d+\.\d+\]\s?)?(?:<\d+>)?')
@@ -278,7 +279,8 @@ def skip_reasons(lines: list[str]) -> dict[str, str]:
 
 def _attribute(tier: str, lines: list[str], index: int) -> str:
     """The test running at lines[index] of a program's segment."""
-    if tier == 'kunit':
+    spec = tier_registry.BY_NAME.get(tier)
+    if spec and spec.kernel_log:
         # KUnit prints no start line per case: a report belongs to the
         # first result printed after it.
         for i, path, _ in ktap.results(lines):

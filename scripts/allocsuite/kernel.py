@@ -352,6 +352,17 @@ def build_module(repo: Path, mods: Path, build_dir: Path, subdir: str, jobs: int
     return out
 
 
+def install_modules(repo: Path, mods: Path, build_dir: Path, folders: list[str], jobs: int,
+                    arch: str, dest: Path) -> None:
+    """Build each module folder of @folders (see build_module) and copy its
+    .ko files to dest/<folder>/, where a run loads them from."""
+    for folder in folders:
+        built = build_module(repo, mods, build_dir, folder, jobs, arch=arch)
+        (dest / folder).mkdir(parents=True, exist_ok=True)
+        for ko in built.glob('*.ko'):
+            shutil.copy(ko, dest / folder)
+
+
 def show_warnings(log: Path) -> None:
     """Print the compiler warnings of a build log as progress lines."""
     for line in log.read_text(errors='replace').splitlines():

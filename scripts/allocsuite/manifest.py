@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, Iterable, Optional
 
 import ktap
+import tiers as tier_registry
 from util import UsageError
 
 # The boots of a run: (name, tiers, extra kernel arguments). The default
@@ -62,10 +63,8 @@ SHOW = 8
 
 
 # Tiers that get a kernel of their own in a boot that runs them, where the
-# target runs kernels side by side: the stress tier takes as long as all
-# the others together, and UML uses one host CPU, so its own kernel beside
-# the rest halves the wall time.
-OWN_KERNEL = ('stress',)
+# target runs kernels side by side (tiers.Tier.own_kernel).
+OWN_KERNEL = tuple(t.name for t in tier_registry.TIERS if t.own_kernel)
 
 
 @dataclasses.dataclass
@@ -251,8 +250,8 @@ def makefile_programs(makefile: Path) -> list[str]:
 
 
 def plan_name(tier: str, file: str) -> str:
-    """The name the plan gives a program: the stress script runs as its stem."""
-    return Path(file).stem if tier == 'stress' else file
+    """The name the plan gives a program: a script tier's runs as its stem."""
+    return Path(file).stem if tier_registry.BY_NAME[tier].script else file
 
 
 def harness_list(text: str) -> list[str]:
@@ -325,7 +324,8 @@ def program_tests(path: Path, tier: str,
     built from @source (the script itself when None)."""
     source = source or path
     if not answers_l(source):
-        if tier == 'stress' and path.suffix == '.sh' and _script_tests(path):
+        if tier_registry.BY_NAME[tier].script and path.suffix == '.sh' and \
+                _script_tests(path):
             return _script_tests(path), 'KINDS and EXTRA', None
         return [], 'none', (f'manifest: {source.name} does not answer -l (no '
                             'kselftest harness, no -l option), so its tests are unknown')
@@ -340,7 +340,7 @@ def program_tests(path: Path, tier: str,
         why = str(e)
     if listed:
         return listed, '-l', None
-    if tier == 'stress' and path.suffix == '.sh':
+    if tier_registry.BY_NAME[tier].script and path.suffix == '.sh':
         names = _script_tests(path)
         if names:
             return names, 'KINDS and EXTRA', None
@@ -622,8 +622,8 @@ def _check_programs(mf: Manifest, tier: str, label: str, leaves: list,
 
 def run_skip_reasons(out: Path, tier: str, programs: list[str]) -> dict[str, str]:
     """Skip reasons of a tier's results in a boot's folder, by dotted path."""
-    if tier == 'kunit':
-        ktap_file = out / 'kunit.ktap'
+    if tier_registry.BY_NAME[tier].kernel_log:
+        ktap_file = out / f'{tier}.ktap'
         return skip_reasons(ktap_file.read_text(errors='replace').splitlines()) \
             if ktap_file.exists() else {}
     reasons: dict[str, str] = {}
@@ -658,7 +658,7 @@ def check(exp: Expected, tiers: list, out: Path) -> list[str]:
     release = release_file.read_text().strip() if release_file.exists() else ''
     for tier in tiers:
         label = tier_label(tier.name, exp.boot)
-        if tier.name == 'kunit':
+        if tier_registry.BY_NAME[tier.name].kernel_log:
             problems += _check_kunit(mf, label, tier.leaves)
         else:
             problems += _check_programs(mf, tier.name, label, tier.leaves, out)

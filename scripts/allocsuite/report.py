@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Iterator, Optional
 from xml.etree import ElementTree as ET
 
+import tiers as tier_registry
 from console import Splat
 
 JsonObj = dict[str, Any]
@@ -213,7 +214,8 @@ def attribute(tiers: list[Tier], splats: list[Splat]) -> list[Splat]:
         if splat.expected:
             continue
         tier_name, _, program = splat.where.partition('/')
-        want = splat.test if tier_name == 'kunit' else \
+        spec = tier_registry.BY_NAME.get(tier_name)
+        want = splat.test if spec and spec.kernel_log else \
             '.'.join(p for p in (program, splat.test) if p)
         match = None
         for tier in tiers:

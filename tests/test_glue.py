@@ -445,6 +445,37 @@ class TargetTest(unittest.TestCase):
         self.assertIn('apt-get install qemu-system-x86', str(cm.exception))
 
 
+class TiersTest(unittest.TestCase):
+    """The tier registry: TIER= and the plan the init runs."""
+
+    def test_parse(self):
+        import tiers
+        from util import UsageError
+        self.assertEqual(['kunit', 'stress', 'kselftest'], tiers.parse(''))
+        self.assertEqual(['kunit', 'kselftest'], tiers.parse('kselftest, kunit'))
+        with self.assertRaises(UsageError) as cm:
+            tiers.parse('kunit,fuzz')
+        self.assertIn('unknown tier "fuzz"', str(cm.exception))
+
+    def test_plan_from_the_registry(self):
+        import tiers
+        with tempfile.TemporaryDirectory() as tmp:
+            ksft = Path(tmp) / 'ksft'
+            ksft.mkdir()
+            (ksft / 'kselftest-list.txt').write_text(
+                'alloc_torture:alloc_torture.sh\nuaccess:uaccess_test\n'
+                'drop_caches:drop_caches_test\n')
+            plan = tiers.plan(['kunit', 'stress', 'kselftest'], Path('/m'), ksft)
+        self.assertEqual([('kunit', 'alloc_kunit'), ('stress', 'alloc_torture'),
+                          ('kselftest', 'uaccess_test'), ('kselftest', 'drop_caches_test')],
+                         [(t, n) for t, n, _ in plan])
+        self.assertEqual('insmod /m/kunit/alloc_kunit.ko && rmmod alloc_kunit', plan[0][2])
+        self.assertIn('-m /m/modules/alloc_torture/alloc_torture.ko', plan[1][2])
+        # The user-copy programs run with their module loaded around them.
+        self.assertIn('insmod /m/modules/uaccess_probe/uaccess_probe.ko', plan[2][2])
+        self.assertNotIn('insmod', plan[3][2])
+
+
 class BuildPlanTest(unittest.TestCase):
     """The estimate of what a kernel build has to compile."""
 

@@ -816,6 +816,14 @@ class ResultsTest(unittest.TestCase):
         self.assertIn('its last lines:', died)
         self.assertIn(last, died)
 
+    def test_qemu_boot_death_names_the_console_tail(self):
+        _, verdict, _, problems = self.judge('qemu-boot-death.log')
+        self.assertFalse(verdict)
+        died = [p for p in problems if 'died during boot' in p]
+        self.assertEqual(1, len(died), problems)
+        self.assertIn('Kernel Offset:', died[0])
+        self.assertTrue(any('VFS: Unable to mount root fs' in p for p in problems), problems)
+
     def test_uml_fp_registers_on_an_amx_host_are_explained(self):
         def edit(text):
             return text.replace('Kernel panic', 'userspace - ptrace set fp regs failed, '

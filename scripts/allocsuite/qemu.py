@@ -23,7 +23,7 @@ QEMU = 'qemu-system-x86_64'
 QBOOT = Path('/usr/share/qemu/qboot.rom')
 MAX_CPUS = 64                        # CONFIG_NR_CPUS of configs/arch/x86_64.config
 ACCELS = ('tcg', 'kvm')
-PROBE_SECONDS = 60
+PROBE_SECONDS = 30
 # The 9p mount tag of the run folder, which the init mounts read-write.
 OUT_TAG = 'allocsuite_out'
 

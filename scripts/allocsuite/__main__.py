@@ -234,7 +234,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     timeout = positive_int('TIMEOUT', args.timeout, 86400)
     jobs = positive_int('JOBS', args.jobs, 1024)
     target = targets.for_arch(args.arch, args.cpus, args.accel)
-    frags = kernel.fragments(REPO, args.config, target.fragments(REPO))
+    frags = kernel.fragments(REPO, args.config, target.arch)
     results = Path(args.results).resolve()
     if re.search(r'\s', str(results)):
         raise UsageError(f'RESULTS={results} contains white space; the kernel command line '

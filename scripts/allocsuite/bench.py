@@ -134,7 +134,7 @@ def cmd_bench(args: argparse.Namespace, repo: Path) -> int:
             raise UsageError(f'{var}={value}: make bench runs the stress tier only; '
                              f'leave {var} empty')
     target = targets.for_arch(args.arch, args.cpus, args.accel)
-    frags = kernel.fragments(repo, args.config, target.fragments(repo))
+    frags = kernel.fragments(repo, args.config, target.arch)
     kdir = Path(args.kdir).resolve() if args.kdir else kernel.default_tree()
     kernel.check_tree(kdir)
     build_dir = Path(args.build_dir).resolve() if args.build_dir else \

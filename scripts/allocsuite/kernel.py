@@ -166,16 +166,19 @@ def build_dir(kdir: Path, config: str, root: Optional[Path] = None,
     return path
 
 
-def fragments(repo: Path, config: str, arch_frags: list[Path]) -> list[Path]:
-    """The config fragments of CONFIG=<name>: base, the target's
-    (@arch_frags, configs/arch/), then <name> on top."""
-    available = sorted(p.stem for p in (repo / 'configs').glob('*.config'))
+def fragments(repo: Path, config: str, arch: str) -> list[Path]:
+    """The config fragments of CONFIG=<name> for ARCH=@arch, in order:
+    base.config, arch/<arch>.config, <name>.config, and what <name> needs
+    on that architecture, arch/<arch>-<name>.config, where there is one."""
+    configs = repo / 'configs'
+    available = sorted(p.stem for p in configs.glob('*.config'))
     if config not in available:
         raise UsageError(f'CONFIG={config} is unknown; expected one of: {", ".join(available)}')
-    frags = [repo / 'configs' / 'base.config'] + arch_frags
+    frags = [configs / 'base.config', configs / 'arch' / f'{arch}.config']
     if config != 'base':
-        frags.append(repo / 'configs' / f'{config}.config')
-    return frags
+        frags.append(configs / f'{config}.config')
+    extra = configs / 'arch' / f'{arch}-{config}.config'
+    return frags + [extra] if extra.is_file() else frags
 
 
 def ccache_env(env: dict[str, str]) -> dict[str, str]:

@@ -2,10 +2,11 @@
 """Targets: where the kernel under test runs.
 
 A target knows how to configure, build, boot, stop and collect a kernel
-of one architecture: which config fragments it adds to configs/base.config,
-which kunit.py --arch builds it, which file is its kernel, how many of its
-kernels run side by side, and how to boot one with the project's init
-(scripts/init.sh) and follow its console. Everything after the console
+of one architecture: its ARCH (configs/arch/<ARCH>.config goes on top of
+configs/base.config, see kernel.fragments, and kunit.py --arch builds
+it), which file is its kernel, how many of its kernels run side by side,
+and how to boot one with the project's init (scripts/init.sh) and follow
+its console. Everything after the console
 (the verdict, the result files) is the same for every target.
 
 A new target is a module with a Target subclass and one entry in
@@ -149,10 +150,6 @@ class Target:
     arch = ''                        # ARCH= of the kernel build and of the modules
     image = ''                       # the kernel, relative to its build folder
     process = ''                     # what exits with the status the summary gives
-
-    def fragments(self, repo: Path) -> list[Path]:
-        """This target's config fragment, added after configs/base.config."""
-        return [repo / 'configs' / 'arch' / f'{self.arch}.config']
 
     def check_host(self) -> None:
         """Stop with what to install when the host cannot run this target."""

@@ -476,6 +476,24 @@ class TiersTest(unittest.TestCase):
         self.assertNotIn('insmod', plan[3][2])
 
 
+class BenchCpuTest(unittest.TestCase):
+    """make bench's per-CPU rows from the stress module's stats."""
+
+    def test_rates_per_cpu_and_cross_cpu(self):
+        import bench
+        stats = {'tasklet_workers': 2, 'work_workers': 2, 'tasklet_cross_cpu_frees': 500,
+                 'work_cross_cpu_frees': 100,
+                 'cpu0_verified': 3000, 'cpu0_tasklet_verified': 2000, 'cpu0_work_verified': 1000,
+                 'cpu0_cross_cpu_frees': 300,
+                 'cpu1_verified': 1000, 'cpu1_tasklet_verified': 600, 'cpu1_work_verified': 400,
+                 'cpu1_cross_cpu_frees': 300}
+        rows = bench.cpu_rows(stats, 10.0)
+        self.assertRegex(rows[2], r'^0\s+200\s+100\s+300\s+30$')
+        self.assertRegex(rows[3], r'^1\s+60\s+40\s+100\s+30$')
+        self.assertEqual('cross-CPU frees/s by context: tasklet 50, work 10', rows[-1])
+        self.assertEqual([], bench.cpu_rows({'cpu0_verified': 5, 'tasklet_workers': 1}, 10.0))
+
+
 class BuildPlanTest(unittest.TestCase):
     """The estimate of what a kernel build has to compile."""
 

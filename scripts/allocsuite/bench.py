@@ -99,6 +99,29 @@ def wall_rows(s: dict[str, int], seconds: float) -> list[str]:
     return rows
 
 
+def cpu_rows(s: dict[str, int], seconds: float) -> list[str]:
+    """Per CPU (the stats' cpu<N>_* keys): verified allocations per second
+    of each context and in all, and frees of objects another CPU
+    allocated; then each context's cross-CPU free rate. Empty with one
+    CPU."""
+    cpus = sorted({int(m.group(1)) for key in s for m in [re.match(r'cpu(\d+)_verified$', key)]
+                   if m})
+    if len(cpus) < 2 or not seconds:
+        return []
+    kinds = [k for k in KINDS if s.get(f'{k}_workers')]
+    rows = ['per CPU, verified allocations per second (cross-CPU: frees per second of '
+            'objects another CPU allocated)',
+            f'{"cpu":<5} ' + ' '.join(f'{k:>12}' for k in kinds) +
+            f' {"all":>10} {"cross-CPU":>10}']
+    for cpu in cpus:
+        cells = ' '.join(f'{s.get(f"cpu{cpu}_{k}_verified", 0) / seconds:>12,.0f}' for k in kinds)
+        rows.append(f'{cpu:<5} {cells} {s.get(f"cpu{cpu}_verified", 0) / seconds:>10,.0f} '
+                    f'{s.get(f"cpu{cpu}_cross_cpu_frees", 0) / seconds:>10,.0f}')
+    rows.append('cross-CPU frees/s by context: ' + ', '.join(
+        f'{k} {s.get(f"{k}_cross_cpu_frees", 0) / seconds:,.0f}' for k in kinds))
+    return rows
+
+
 def report(s: dict[str, int]) -> list[str]:
     """The bench table."""
     seconds = s.get('run_ms', 0) / 1000
@@ -124,7 +147,8 @@ def report(s: dict[str, int]) -> list[str]:
              'comparable to the timed ceiling',
              'atomic contexts below 50% of the timed ceiling: ' + (', '.join(low) or 'none'),
              ''] + wall_rows(s, seconds)
-    return rows
+    smp = cpu_rows(s, seconds)
+    return rows + ([''] + smp if smp else [])
 
 
 def cmd_bench(args: argparse.Namespace, repo: Path) -> int:

@@ -56,7 +56,10 @@ help:
 	@echo '          the modules and kselftests, boot, run every tier, write results/'
 	@echo '          (exit 0 only when everything passed)'
 	@echo '  test    the project'"'"'s own tests: checkpatch, shellcheck, glue unit'
-	@echo '          tests, W=1 builds, make check, and the negative controls'
+	@echo '          tests, W=1 builds, make check on UML and on x86_64 (QEMU), and'
+	@echo '          the negative controls (what every change must pass)'
+	@echo '  test-all  make test, then the runs too long for every change: the'
+	@echo '          debug kernel (CONFIG=debug) on UML, x86_64 with 4 CPUs'
 	@echo '  bench   allocations per second of each alloc_torture context in a'
 	@echo '          default run, beside a process-context kmalloc/kfree loop; then'
 	@echo '          LOOP=<n> (default 3, 0: skip) times the pre-submit loop: warm'
@@ -120,8 +123,12 @@ test:
 	@sh scripts/deps.sh test default-kernel
 	@bash tests/run
 
+test-all: test
+	@$(MAKE) --no-print-directory check CONFIG=debug
+	@$(MAKE) --no-print-directory check ARCH=x86_64 CPUS=4
+
 clean:
 	find '$(RESULTS)' -mindepth 1 -maxdepth 1 ! -name README.md ! -name .gitignore \
 		-exec rm -rf {} +
 
-.PHONY: help deps check bench soak compare intree test clean
+.PHONY: help deps check bench soak compare intree test test-all clean

@@ -77,5 +77,7 @@ if [ -z "$build" ]; then
 	build=${XDG_CACHE_HOME:-$HOME/.cache}/allocsuite/intree/$(basename "$kdir")
 fi
 echo "intree: wired $repo/kunit into $kdir (lib/alloc_kunit, lib/Kconfig, lib/Makefile)"
-echo "intree: run the suites with:"
+echo "intree: run the suites with (UML):"
 echo "cd $kdir && ./tools/testing/kunit/kunit.py run --kunitconfig=lib/alloc_kunit/.kunitconfig --build_dir=$build"
+echo "intree: or on x86_64 under QEMU with two CPUs (ZONE_DMA, ZONE_DMA32 and KFENCE cases run):"
+echo "cd $kdir && ./tools/testing/kunit/kunit.py run --arch=x86_64 --kunitconfig=lib/alloc_kunit/.kunitconfig --kconfig_add=CONFIG_SMP=y --kconfig_add=CONFIG_KFENCE=y --qemu_args='-smp 2 -cpu max' --build_dir=$build-x86_64"

@@ -10,11 +10,17 @@ KDIR ?=
 BUILD_DIR ?=
 # Config on top of configs/base.config: base or debug.
 CONFIG ?= base
+# Target: um (User Mode Linux, the default) or x86_64 (QEMU, several CPUs).
+ARCH ?=
+# ARCH=x86_64: virtual CPUs (default 2), and tcg (default) or kvm (used
+# only after a probe boot with KVM succeeds).
+CPUS ?=
+ACCEL ?=
 # Tiers to run, comma-separated: kunit, stress, kselftest (default all).
 TIER ?=
 # KUnit glob: suite or suite.case, as kunit.filter_glob takes it.
 FILTER ?=
-# Seconds before a hung UML kernel is killed.
+# Seconds before a hung kernel is killed.
 TIMEOUT ?= 600
 # Parallel build jobs.
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
@@ -34,6 +40,11 @@ LOOP ?= 3
 # install into it, not into a python3 of one's own earlier on PATH.
 PYTHON ?= $(firstword $(wildcard /usr/bin/python3) python3)
 RUNNER := $(PYTHON) $(CURDIR)/scripts/allocsuite
+# What every command that runs kernels passes (the runner's RUN_OPTIONS).
+RUN_ARGS = --kdir '$(KDIR)' --build-dir '$(BUILD_DIR)' --config '$(CONFIG)' \
+	--arch '$(ARCH)' --cpus '$(CPUS)' --accel '$(ACCEL)' --timeout '$(TIMEOUT)' \
+	--jobs '$(JOBS)' --results '$(RESULTS)'
+DEPS_EXTRA = $(if $(KDIR),,default-kernel) $(ARCH)
 
 .DEFAULT_GOAL := help
 
@@ -41,8 +52,8 @@ help:
 	@echo 'allocsuite: tests of the kernel memory-allocation and user-copy APIs'
 	@echo
 	@echo 'Targets:'
-	@echo '  check   build the kernel under test as UML (incremental), build the'
-	@echo '          modules and kselftests, boot, run every tier, write results/'
+	@echo '  check   build the kernel under test for the target (incremental), build'
+	@echo '          the modules and kselftests, boot, run every tier, write results/'
 	@echo '          (exit 0 only when everything passed)'
 	@echo '  test    the project'"'"'s own tests: checkpatch, shellcheck, glue unit'
 	@echo '          tests, W=1 builds, make check, and the negative controls'
@@ -67,6 +78,11 @@ help:
 	@echo '                    to (default: Debian linux-source-6.12, in the cache)'
 	@echo '  BUILD_DIR=<dir>   kernel build folder, O= (default: in the cache)'
 	@echo '  CONFIG=base|debug config fragment on top of configs/base.config'
+	@echo '  ARCH=um|x86_64    target: User Mode Linux (default, 1 CPU) or x86_64'
+	@echo '                    under QEMU (configs/arch/<ARCH>.config on top of base)'
+	@echo '  CPUS=<n>          ARCH=x86_64: virtual CPUs, 2 to 64 (default 2)'
+	@echo '  ACCEL=tcg|kvm     ARCH=x86_64: TCG (default), or KVM once a probe boot'
+	@echo '                    with it succeeded (TCG otherwise, the summary says why)'
 	@echo '  TIER=<list>       kunit, stress, kselftest; comma-separated (default all)'
 	@echo '  FILTER=<glob>     KUnit suite[.case] glob, e.g. alloc_kmalloc or "*.kzalloc*"'
 	@echo '  TIMEOUT=<s>       kill a hung kernel after this many seconds (default 600)'
@@ -77,29 +93,25 @@ help:
 	@echo 'and ccache, shared by every clone.'
 
 deps:
-	@sh scripts/deps.sh check $(if $(KDIR),,default-kernel)
+	@sh scripts/deps.sh check $(DEPS_EXTRA)
 
 check:
-	@sh scripts/deps.sh check $(if $(KDIR),,default-kernel)
-	@$(RUNNER) check --kdir '$(KDIR)' --build-dir '$(BUILD_DIR)' --config '$(CONFIG)' \
-		--tier '$(TIER)' --filter '$(FILTER)' --timeout '$(TIMEOUT)' --jobs '$(JOBS)' \
-		--results '$(RESULTS)'
+	@sh scripts/deps.sh check $(DEPS_EXTRA)
+	@$(RUNNER) check $(RUN_ARGS) --tier '$(TIER)' --filter '$(FILTER)'
 
 bench:
-	@sh scripts/deps.sh compare $(if $(KDIR),,default-kernel)
-	@$(RUNNER) bench --kdir '$(KDIR)' --build-dir '$(BUILD_DIR)' --timeout '$(TIMEOUT)' \
-		--loop '$(LOOP)' \
-		--jobs '$(JOBS)' --results '$(RESULTS)'
+	@sh scripts/deps.sh compare $(DEPS_EXTRA)
+	@$(RUNNER) bench $(RUN_ARGS) --loop '$(LOOP)'
 
 soak:
 	@$(RUNNER) soak --n '$(N)' --results '$(RESULTS)' -- 'KDIR=$(KDIR)' \
 		'BUILD_DIR=$(BUILD_DIR)' 'CONFIG=$(CONFIG)' 'TIER=$(TIER)' 'FILTER=$(FILTER)' \
-		'TIMEOUT=$(TIMEOUT)' 'JOBS=$(JOBS)'
+		'ARCH=$(ARCH)' 'CPUS=$(CPUS)' 'ACCEL=$(ACCEL)' 'TIMEOUT=$(TIMEOUT)' 'JOBS=$(JOBS)'
 
 compare:
-	@sh scripts/deps.sh compare $(if $(KDIR),,default-kernel)
-	@$(RUNNER) compare --base '$(BASE)' --new '$(NEW)' --runs '$(RUNS)' --tier '$(TIER)' \
-		--config '$(CONFIG)' --timeout '$(TIMEOUT)' --jobs '$(JOBS)' --results '$(RESULTS)'
+	@sh scripts/deps.sh compare $(DEPS_EXTRA)
+	@$(RUNNER) compare $(RUN_ARGS) --base '$(BASE)' --new '$(NEW)' --runs '$(RUNS)' \
+		--tier '$(TIER)'
 
 intree:
 	@bash scripts/intree.sh '$(KDIR)' '$(BUILD_DIR)'

@@ -218,5 +218,6 @@ extern struct kunit_suite alloc_fault_suite;
 extern struct kunit_suite alloc_init_on_free_suite;
 extern struct kunit_suite alloc_slub_debug_suite;
 extern struct kunit_suite alloc_failure_suite;
+extern struct kunit_suite alloc_kfence_suite;
 
 #endif /* _ALLOC_KUNIT_H */

@@ -777,8 +777,8 @@ size_t alloc_kunit_kmalloc_bucket(size_t size)
 kunit_test_suites(&alloc_init_on_free_suite, &alloc_slub_debug_suite,
 		  &alloc_kmalloc_suite, &alloc_kmem_cache_suite, &alloc_pages_suite,
 		  &alloc_leak_suite, &alloc_vmalloc_suite, &alloc_realloc_suite,
-		  &alloc_gfp_suite, &alloc_fault_suite, &alloc_failure_suite,
-		  &alloc_context_suite);
+		  &alloc_gfp_suite, &alloc_kfence_suite, &alloc_fault_suite,
+		  &alloc_failure_suite, &alloc_context_suite);
 
 MODULE_DESCRIPTION("KUnit contracts of the kernel memory allocation APIs");
 MODULE_LICENSE("GPL");

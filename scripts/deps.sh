@@ -3,11 +3,13 @@
 #
 # Install the Debian packages a target needs, or say how.
 #
-# usage: deps.sh check|compare|test [default-kernel]
+# usage: deps.sh check|compare|test [default-kernel] [x86_64]
 #   check           what make check needs to build a UML kernel and run it
 #   compare         that, plus matplotlib for make compare's plot
-#   test            all of the above, plus what make test needs (shellcheck)
+#   test            all of the above, plus what make test needs (shellcheck,
+#                   and QEMU: make test runs the x86_64 target too)
 #   default-kernel  also Debian's linux-source-6.12 (when KDIR is not set)
+#   x86_64          also QEMU, to boot the x86_64 target (ARCH=x86_64)
 #
 # As root, missing packages are installed with apt-get; otherwise this
 # stops with the exact apt-get command to run.
@@ -20,12 +22,19 @@ base="build-essential flex bison bc libelf-dev libssl-dev python3 kmod ccache xz
 case "${1:-}" in
 check) pkgs=$base ;;
 compare) pkgs="$base python3-matplotlib" ;;
-test) pkgs="$base shellcheck python3-matplotlib" ;;
-*) echo "usage: $0 check|compare|test [default-kernel]" >&2; exit 2 ;;
+test) pkgs="$base shellcheck python3-matplotlib qemu-system-x86" ;;
+*) echo "usage: $0 check|compare|test [default-kernel] [x86_64]" >&2; exit 2 ;;
 esac
-if [ "${2:-}" = "default-kernel" ]; then
-	pkgs="$pkgs linux-source-6.12"
-fi
+shift
+for extra in "$@"; do
+	case "$extra" in
+	default-kernel) pkgs="$pkgs linux-source-6.12" ;;
+	# qemu-system-x86 brings qemu-system-data, which has qboot.rom
+	x86_64) case " $pkgs " in *" qemu-system-x86 "*) ;; *) pkgs="$pkgs qemu-system-x86" ;; esac ;;
+	# Any other ARCH: the runner says which are supported.
+	*) ;;
+	esac
+done
 
 if ! command -v dpkg-query > /dev/null 2>&1; then
 	echo "allocsuite: no dpkg here; make sure these (Debian names) are installed: $pkgs" >&2

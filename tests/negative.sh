@@ -22,6 +22,11 @@
 #   Expect-pass: <why>                      instead: the change is harmless
 #                                           and make check must pass (make
 #                                           bench times a one-file change so)
+#   Arch: <ARCH>                            the target to run on (default um;
+#                                           x86_64 boots QEMU with 2 CPUs)
+#   Passes-on: <ARCH> <why>                 then the same patch on that
+#                                           target must pass: the bug is one
+#                                           only Arch's target can catch
 # At least one Expect-fail, Expect-problem or Expect-pass line is needed.
 #
 # Kernel patches share one scratch tree and one build, kept in the cache:
@@ -70,6 +75,16 @@ mapfile -t problems < <(header Expect-problem)
 pass=$(header Expect-pass)
 applies=$(header Applies-to)
 tiers=$(header Tier)
+arch=$(header Arch)
+passes_on=$(header Passes-on)
+case "${arch:-um}" in
+um|x86_64) ;;
+*) echo "$patch: Arch: $arch is unknown; expected um or x86_64" >&2; exit 2 ;;
+esac
+case "${passes_on%% *}" in
+''|um|x86_64) ;;
+*) echo "$patch: Passes-on: ${passes_on%% *} is unknown; expected um or x86_64" >&2; exit 2 ;;
+esac
 if [ "${#expects[@]}" -eq 0 ] && [ "${#problems[@]}" -eq 0 ] && [ -z "$pass" ]; then
 	echo "$patch has no Expect-fail:, Expect-problem: or Expect-pass: line" >&2
 	exit 2
@@ -125,11 +140,15 @@ if [ "$applies" = allocsuite ]; then
 	(cd "$proj" && patch -p1 --quiet --no-backup-if-mismatch < "$patch")
 	echo "[negative] applied $name to a copy of the checkout"
 	run=(make --no-print-directory -C "$proj" check)
+	build_for() { printf "BUILD_DIR="; }
 else
 	src=$work/src/$(basename "$default")
-	# Named like the default tree's build folder, under $work.
-	build=$(python3 "$repo/scripts/allocsuite" build-dir --kdir "$default" --config base \
-		--root "$work/build")
+	# build_for ARCH: the BUILD_DIR= of that target's scratch build, named
+	# like the default tree's build folder, under $work.
+	build_for() {
+		printf 'BUILD_DIR=%s' "$(python3 "$repo/scripts/allocsuite" build-dir \
+			--kdir "$default" --config base --arch "$1" --root "$work/build")"
+	}
 	# The scratch tree belongs to one extraction of the default tree (its
 	# marker names the package and the compatibility patches); a new one
 	# starts afresh.
@@ -151,17 +170,33 @@ else
 	fi
 	sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "$patch" >> "$work/touched"
 	apply_to "$src" "$default" "$work/applied"
-	run=(make --no-print-directory -C "$repo" check KDIR="$src" BUILD_DIR="$build")
+	run=(make --no-print-directory -C "$repo" check KDIR="$src")
 fi
 
 log=$work/$name.log
 results=$work/results/$name
 rm -rf "$results"
 set +e
-"${run[@]}" TIER="$tiers" FILTER= RESULTS="$results" > "$log" 2>&1
+"${run[@]}" "$(build_for "${arch:-um}")" ARCH="$arch" CPUS= ACCEL= TIER="$tiers" FILTER= \
+	RESULTS="$results" > "$log" 2>&1
 status=$?
 set -e
-echo "[negative] make check with $name exited $status (log: $log)"
+echo "[negative] make check ARCH=${arch:-um} with $name exited $status (log: $log)"
+if [ -n "$passes_on" ]; then
+	other=${passes_on%% *}
+	set +e
+	"${run[@]}" "$(build_for "$other")" ARCH="$other" CPUS= ACCEL= TIER="$tiers" FILTER= \
+		RESULTS="$results-$other" > "$log.$other" 2>&1
+	other_status=$?
+	set -e
+	echo "[negative] make check ARCH=$other with $name exited $other_status (log: $log.$other)"
+	if [ "$other_status" -ne 0 ]; then
+		echo "[negative] FAIL: ARCH=$other was to pass with this bug (${passes_on#* }):"
+		grep -E '^(failed|problem|allocsuite: error):' "$log.$other" || tail -20 "$log.$other"
+		exit 1
+	fi
+	echo "[negative] ARCH=$other passes as expected: ${passes_on#* }"
+fi
 if [ -n "$pass" ]; then
 	if [ "$status" -ne 0 ]; then
 		echo "[negative] FAIL: make check failed on a harmless change ($pass):"

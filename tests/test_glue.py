@@ -24,7 +24,7 @@ sys.path.insert(0, str(REPO / 'scripts' / 'allocsuite'))
 import console  # noqa: E402
 import ktap  # noqa: E402
 import report  # noqa: E402
-import uml  # noqa: E402
+import target  # noqa: E402
 
 LOGS = REPO / 'tests' / 'logs'
 PLAN = [('kunit', 'alloc_kunit', 'insmod alloc_kunit.ko'),
@@ -343,7 +343,7 @@ class ProgressTest(unittest.TestCase):
     and WARNING:."""
 
     def lines(self, *body: str) -> str:
-        watcher = uml._Progress()
+        watcher = target._Progress()
         out = io.StringIO()
         with contextlib.redirect_stdout(out):
             for line in ('allocsuite: begin kunit/alloc_kunit',) + body:
@@ -366,7 +366,7 @@ class ProgressTest(unittest.TestCase):
 
 
     def test_label_and_last_time(self):
-        watcher = uml._Progress('default (stress)', {'stress': 31.8})
+        watcher = target._Progress('default (stress)', {'stress': 31.8})
         out = io.StringIO()
         with contextlib.redirect_stdout(out):
             for line in ('allocsuite: begin stress/alloc_torture', 'ok 1 tasklet',
@@ -384,22 +384,24 @@ class BuildPlanTest(unittest.TestCase):
         import kernel
         import os
         with tempfile.TemporaryDirectory() as tmp:
-            kdir, build = Path(tmp) / 'src', Path(tmp) / 'build' / 'linux-6.12-base'
+            kdir, build = Path(tmp) / 'src', Path(tmp) / 'build' / 'linux-6.12-um-base'
             for rel in ('mm/a', 'mm/b', 'lib/c'):
                 (kdir / rel).parent.mkdir(parents=True, exist_ok=True)
                 (kdir / f'{rel}.c').write_text('int x;\n')
                 (build / rel).parent.mkdir(parents=True, exist_ok=True)
                 (build / f'{rel}.o').write_text('')
                 os.utime(kdir / f'{rel}.c', (1000, 1000))
-            (build / 'linux').write_text('')
+            (build / 'vmlinux').write_text('')
             os.utime(kdir / 'mm/b.c', None)          # edited after its object
             self.assertEqual(1, kernel.build_plan(kdir, build)[0])
             kernel._save_stats(build)
-            fresh = build.parent / 'linux-6.13-base'
+            fresh = build.parent / 'linux-6.13-um-base'
             fresh.mkdir()
-            self.assertEqual((3, 'the last full build of linux-6.12-base'),
+            self.assertEqual((3, 'the last full build of linux-6.12-um-base'),
                              kernel.build_plan(kdir, fresh))
-            self.assertEqual((None, ''), kernel.build_plan(kdir, build.parent / 'x-debug'))
+            self.assertEqual((None, ''), kernel.build_plan(kdir, build.parent / 'x-um-debug'))
+            # Another architecture's build says nothing about this one.
+            self.assertEqual((None, ''), kernel.build_plan(kdir, build.parent / 'x-x86_64-base'))
 
 
 class KtapTest(unittest.TestCase):

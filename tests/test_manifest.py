@@ -497,7 +497,7 @@ class BuildDirTest(unittest.TestCase):
         second = self.name_in_a_new_process(kdir, '2')
         self.assertEqual(first, second)
         self.assertEqual(str(kernel.build_dir(kdir, 'base')), first)
-        self.assertRegex(Path(first).name, rf'^{kdir.name}-[0-9a-f]{{12}}-base$')
+        self.assertRegex(Path(first).name, rf'^{kdir.name}-[0-9a-f]{{12}}-um-base$')
         # The same tree through another path is the same folder.
         self.assertEqual(first, self.name_in_a_new_process(kdir / '..' / kdir.name, '3'))
 
@@ -508,12 +508,16 @@ class BuildDirTest(unittest.TestCase):
         self.addCleanup(shutil.rmtree, b)
         self.assertNotEqual(kernel.build_dir(a, 'base'), kernel.build_dir(a, 'debug'))
         self.assertTrue(kernel.build_dir(a, 'debug').name.endswith('-debug'))
-        self.assertNotEqual(kernel.build_dir(a, 'base').name.split('-')[-2],
-                            kernel.build_dir(b, 'base').name.split('-')[-2])
+        self.assertNotEqual(kernel.build_dir(a, 'base').name.split('-')[-3],
+                            kernel.build_dir(b, 'base').name.split('-')[-3])
+        self.assertNotEqual(kernel.build_dir(a, 'base'), kernel.build_dir(a, 'base',
+                                                                           arch='x86_64'))
+        self.assertTrue(kernel.build_dir(a, 'base', arch='x86_64').name.endswith(
+            '-x86_64-base'))
         self.assertEqual(Path('/r') / kernel.build_dir(a, 'base').name,
                          kernel.build_dir(a, 'base', Path('/r')))
 
-    def test_the_default_tree_keeps_its_plain_name(self):
+    def test_the_default_tree_keeps_its_plain_name_and_arch(self):
         cache = Path(tempfile.mkdtemp(prefix='allocsuite-cache-'))
         self.addCleanup(shutil.rmtree, cache)
         tree = cache / 'allocsuite' / 'src' / 'linux-6.12.117'
@@ -522,8 +526,16 @@ class BuildDirTest(unittest.TestCase):
         old = os.environ.get('XDG_CACHE_HOME')
         os.environ['XDG_CACHE_HOME'] = str(cache)
         try:
-            self.assertEqual(cache / 'allocsuite' / 'build' / 'linux-6.12.117-base',
+            self.assertEqual(cache / 'allocsuite' / 'build' / 'linux-6.12.117-um-base',
                              kernel.build_dir(tree, 'base'))
+            # A UML folder named before architectures is renamed, not rebuilt.
+            legacy = cache / 'allocsuite' / 'build' / 'linux-6.12.117-debug'
+            legacy.mkdir(parents=True)
+            (legacy / 'linux').touch()
+            self.assertEqual(legacy.with_name('linux-6.12.117-um-debug'),
+                             kernel.build_dir(tree, 'debug'))
+            self.assertTrue((legacy.with_name('linux-6.12.117-um-debug') / 'linux').is_file())
+            self.assertTrue(legacy.is_symlink())
         finally:
             if old is None:
                 del os.environ['XDG_CACHE_HOME']

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """allocsuite runner: build the kernel under test and what runs on it,
-boot it as User Mode Linux, and write the results.
+boot it on a target (User Mode Linux, or x86_64 under QEMU: target.py),
+and write the results.
 
     python3 scripts/allocsuite check [--kdir DIR] [--build-dir DIR] ...
 
@@ -29,7 +30,7 @@ import kernel
 import ktap
 import manifest
 import report
-import uml
+import target as targets
 from util import Failure, UsageError, die, positive_int, progress
 
 REPO = Path(__file__).resolve().parents[2]
@@ -127,6 +128,12 @@ def last_tier_seconds(results: Path) -> dict[str, float]:
         return {}
 
 
+def console_tail(con: console.Console, lines: int = 15) -> str:
+    """The last lines of a console, for a problem that has nothing else."""
+    tail = [line.rstrip() for line in con.lines if line.strip()][-lines:]
+    return ''.join(f'\n    {line}' for line in tail)
+
+
 def evaluate(con: console.Console, plan: list[tuple[str, str, str]], out: Path,
              kunit_py: Path, timed_out: bool, timeout: int, filter_glob: str,
              expected: Optional[manifest.Expected] = None) -> tuple[list[report.Tier], list[str]]:
@@ -191,7 +198,8 @@ def evaluate(con: console.Console, plan: list[tuple[str, str, str]], out: Path,
             problems.append(f'tier {name} reported no test')
 
     if not con.userspace:
-        problems.append('the kernel died during boot, before the init ran: see console.log')
+        problems.append('the kernel died during boot, before the init ran: see console.log; '
+                        'its last lines:' + console_tail(con))
         if any('ptrace set fp regs failed' in line for line in con.lines):
             problems.append('UML could not restore a user process\'s FP registers: this '
                             'host\'s XSAVE area is larger than the tree\'s UML expects (a '
@@ -278,7 +286,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     filter_glob = check_filter(args.filter)
     timeout = positive_int('TIMEOUT', args.timeout, 86400)
     jobs = positive_int('JOBS', args.jobs, 1024)
-    frags = kernel.fragments(REPO, args.config)
+    target = targets.for_arch(args.arch, args.cpus, args.accel)
+    frags = kernel.fragments(REPO, args.config, target.fragments(REPO))
     results = Path(args.results).resolve()
     if re.search(r'\s', str(results)):
         raise UsageError(f'RESULTS={results} contains white space; the kernel command line '
@@ -290,20 +299,21 @@ def cmd_check(args: argparse.Namespace) -> int:
         kdir = kernel.default_tree()
         kernel.check_tree(kdir)
     build_dir = Path(args.build_dir).resolve() if args.build_dir else \
-        kernel.build_dir(kdir, args.config)
+        kernel.build_dir(kdir, args.config, arch=target.arch)
     for var, path in (('RESULTS', results), ('BUILD_DIR', build_dir), ('KDIR', kdir),
                       ('the checkout', REPO)):
-        # UML mounts its own /proc, /sys, /dev and /run over the host's.
+        # The init mounts its own /proc, /sys, /dev and /run over the host's.
         if any(path == Path(top) or Path(top) in path.parents
                for top in ('/proc', '/sys', '/dev', '/run')):
             raise UsageError(f'{var}={path} is under /proc, /sys, /dev or /run, which the '
-                             'UML kernel mounts anew: choose another place')
+                             'kernel under test mounts anew: choose another place')
     if build_dir == kdir or kdir in build_dir.parents:
         raise UsageError(f'BUILD_DIR={build_dir} is inside KDIR={kdir}; KDIR is never '
                          'written to: choose a BUILD_DIR outside it')
+    target.check_host()
     lap('checks')
 
-    kernel.build_kernel(kdir, build_dir, frags, jobs)
+    kernel.build_kernel(kdir, build_dir, frags, jobs, target.arch, target.image)
     lap('kernel build')
     progress('building modules and kselftests')
     collections = [c for t in tiers for c in TIER_COLLECTIONS.get(t, [])]
@@ -316,7 +326,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     with kernel.build_lock(mods):
         for tier in tiers:
             for folder in TIER_MODULES[tier]:
-                built = kernel.build_module(REPO, mods, build_dir, folder, jobs)
+                built = kernel.build_module(REPO, mods, build_dir, folder, jobs,
+                                            arch=target.arch)
                 dest = out / 'bin' / folder
                 dest.mkdir(parents=True)
                 for ko in built.glob('*.ko'):
@@ -329,15 +340,17 @@ def cmd_check(args: argparse.Namespace) -> int:
                         filter_glob)
     mf.write(out / 'manifest.json')
     expected = manifest.Expected(mf, manifest.load_skip_rules(REPO / 'tests/expected-skips.txt'),
-                                 config=args.config)
+                                 config=args.config, arch=target.arch)
     lap('modules and kselftests build')
 
     # The default boot runs every tier; each other boot of manifest.BOOTS
     # runs its tiers again with its kernel arguments, in a sub-folder. The
-    # parts (manifest.parts_for) are UML kernels of one CPU each: they run
-    # side by side, as many at once as the host has CPUs (at most 2).
+    # parts (manifest.parts_for) run side by side, as many at once as the
+    # target says the host carries (UML: one per host CPU, at most 2).
     extra = [f'kunit.filter_glob={filter_glob}'] if filter_glob else []
-    parts = manifest.parts_for(tiers, args.config)
+    image = build_dir / target.image
+    lanes = target.lanes(os.cpu_count() or 1)
+    parts = manifest.parts_for(tiers, args.config, split=lanes > 1)
     skipped_boots = manifest.left_out(tiers, args.config)
     for boot, reason in skipped_boots:
         progress(f'boot {boot} skipped with CONFIG={args.config}: {reason}')
@@ -347,20 +360,22 @@ def cmd_check(args: argparse.Namespace) -> int:
         bplan = plan_lines(part.tiers, out / 'bin', ksft)
         (bout / 'plan').write_text(''.join(f'{t} {n} {c}\n' for t, n, c in bplan))
 
+    init = REPO / 'scripts/init.sh'
+    target.prepare(image, init, out / 'kvm-probe', timeout)
+
     def run_part(part: manifest.Part) -> tuple:
         bout = out / part.folder if part.folder else out
-        progress(f'[{part.name}] booting {build_dir / "linux"}'
+        progress(f'[{part.name}] booting {image} on {target.name}'
                  f'{"".join(" " + a for a in part.args)} (results in {bout})')
-        btext, bstatus, btimed_out, secs = uml.boot(
-            build_dir / 'linux', REPO / 'scripts/uml-init.sh', bout, bout / 'plan',
-            timeout, extra + part.args, label=part.name if len(parts) > 1 else '',
-            last={t: last[manifest.tier_label(t, part.boot)] for t in part.tiers
-                  if manifest.tier_label(t, part.boot) in last})
-        progress(f'[{part.name}] done in {secs:.1f}s')
-        return (part, bout, console.parse(btext), plan_lines(part.tiers, out / 'bin', ksft),
-                btimed_out, (part.args, bstatus), secs)
+        b = target.boot(image, init, bout, bout / 'plan', timeout, extra + part.args,
+                        label=part.name if len(parts) > 1 else '',
+                        last={t: last[manifest.tier_label(t, part.boot)] for t in part.tiers
+                              if manifest.tier_label(t, part.boot) in last})
+        progress(f'[{part.name}] done in {b.seconds:.1f}s')
+        return (part, bout, console.parse(b.text), plan_lines(part.tiers, out / 'bin', ksft),
+                b.timed_out, (part.args, b.status), b.seconds)
 
-    lanes = max(1, min(2, os.cpu_count() or 1, len(parts)))
+    lanes = max(1, min(lanes, len(parts)))
     # Longest first: the stress tier's kernel starts at once.
     order = sorted(parts, key=lambda p: 'stress' not in p.tiers)
     with concurrent.futures.ThreadPoolExecutor(max_workers=lanes) as pool:
@@ -374,12 +389,14 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     release = (out / 'kernel-release').read_text().strip() \
         if (out / 'kernel-release').exists() else 'unknown (no user space)'
-    info = [('kernel', f'{release} (KDIR={kdir})'), ('build', str(build_dir)),
+    exit_status = f'{target.process} exit status'
+    info = target.describe() + [('kernel', f'{release} (KDIR={kdir})'),
+                                ('build', str(build_dir)),
             ('config', f'{args.config}: ' + ', '.join(f'configs/{f.name}' for f in frags)),
             ('tiers', ', '.join(tiers)), ('filter', filter_glob or 'none'),
-            ('UML exit status', 'killed' if status is None else str(status))]
+            (exit_status, 'killed' if status is None else str(status))]
     info += [(f'boot {p.name}', f'{" ".join(a) or "default arguments"}, tiers '
-              f'{", ".join(p.tiers)}, UML exit status {"killed" if st is None else st}, '
+              f'{", ".join(p.tiers)}, {exit_status} {"killed" if st is None else st}, '
               f'in {bo.name}/')
              for p, bo, _, _, _, (a, st), _ in boots[1:]]
     info += [(f'boot {b}', f'skipped with CONFIG={args.config}: {reason}')
@@ -411,38 +428,39 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0 if verdict else 1
 
 
+# The options every command that runs kernels takes (the Makefile
+# variables of the same names): one table, so that check, bench and
+# compare never disagree on a default.
+RUN_OPTIONS = (('--kdir', ''), ('--build-dir', ''), ('--config', 'base'),
+               ('--arch', ''), ('--cpus', ''), ('--accel', ''), ('--tier', ''),
+               ('--filter', ''), ('--timeout', '600'), ('--jobs', str(os.cpu_count() or 1)),
+               ('--results', str(REPO / 'results')))
+
+
+def add_run_options(parser: argparse.ArgumentParser, *more: tuple[str, str]) -> None:
+    """RUN_OPTIONS and @more (option, default) on @parser."""
+    for opt, default in RUN_OPTIONS + more:
+        parser.add_argument(opt, default=default)
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog='allocsuite')
     sub = parser.add_subparsers(dest='command', required=True)
-    check = sub.add_parser('check', help='build, boot, run the tiers, write results')
-    check.add_argument('--kdir', default='')
-    check.add_argument('--build-dir', default='')
-    check.add_argument('--config', default='base')
-    check.add_argument('--tier', default='')
-    check.add_argument('--filter', default='')
-    check.add_argument('--timeout', default='600')
-    check.add_argument('--jobs', default=str(os.cpu_count() or 1))
-    check.add_argument('--results', default=str(REPO / 'results'))
+    add_run_options(sub.add_parser('check', help='build, boot, run the tiers, write results'))
     sub.add_parser('tree', help='print the default kernel tree, extracting it if needed')
     bdir = sub.add_parser('build-dir', help='print the kernel build folder of a tree')
     bdir.add_argument('--kdir', default='')
     bdir.add_argument('--config', default='base')
+    bdir.add_argument('--arch', default='')
     bdir.add_argument('--root', default='')
     soak_cmd = sub.add_parser('soak', help='N consecutive make check runs, flakes by test')
     soak_cmd.add_argument('--n', default='20')
     soak_cmd.add_argument('--results', default=str(REPO / 'results'))
     soak_cmd.add_argument('check_args', nargs='*')
-    bench_cmd = sub.add_parser('bench', help='allocation rates per context (alloc_torture)')
-    for opt, default in (('--kdir', ''), ('--build-dir', ''), ('--timeout', '600'),
-                         ('--jobs', str(os.cpu_count() or 1)), ('--loop', '3'),
-                         ('--results', str(REPO / 'results'))):
-        bench_cmd.add_argument(opt, default=default)
-    cmp_cmd = sub.add_parser('compare', help='what changed between two kernels or runs')
-    for opt, default in (('--base', ''), ('--new', ''), ('--runs', '3'), ('--tier', ''),
-                         ('--config', 'base'), ('--timeout', '600'),
-                         ('--jobs', str(os.cpu_count() or 1)),
-                         ('--results', str(REPO / 'results'))):
-        cmp_cmd.add_argument(opt, default=default)
+    add_run_options(sub.add_parser('bench', help='allocation rates per context (alloc_torture)'),
+                    ('--loop', '3'))
+    add_run_options(sub.add_parser('compare', help='what changed between two kernels or runs'),
+                    ('--base', ''), ('--new', ''), ('--runs', '3'))
     args = parser.parse_args(argv)
     try:
         if args.command == 'check':
@@ -458,8 +476,8 @@ def main(argv: list[str]) -> int:
             return 0
         if args.command == 'build-dir':
             kdir = Path(args.kdir) if args.kdir else kernel.default_tree()
-            print(kernel.build_dir(kdir, args.config,
-                                   Path(args.root) if args.root else None))
+            print(kernel.build_dir(kdir, args.config, Path(args.root) if args.root else None,
+                                   targets.for_arch(args.arch).arch))
             return 0
         if args.command == 'compare':
             import compare

@@ -26,7 +26,7 @@ from pathlib import Path
 import compare
 import console
 import kernel
-import uml
+import target as targets
 from util import Failure, UsageError, positive_int, progress
 
 KINDS = ('tasklet', 'timer', 'hrtimer_soft', 'hrtimer_hard', 'bh_work', 'work', 'kthread')
@@ -129,24 +129,32 @@ def report(s: dict[str, int]) -> list[str]:
 
 def cmd_bench(args: argparse.Namespace, repo: Path) -> int:
     """make bench: build, boot once, run alloc_torture with bench_ms, report."""
+    for var, value in (('TIER', args.tier), ('FILTER', args.filter)):
+        if value:
+            raise UsageError(f'{var}={value}: make bench runs the stress tier only; '
+                             f'leave {var} empty')
+    target = targets.for_arch(args.arch, args.cpus, args.accel)
+    frags = kernel.fragments(repo, args.config, target.fragments(repo))
     kdir = Path(args.kdir).resolve() if args.kdir else kernel.default_tree()
     kernel.check_tree(kdir)
     build_dir = Path(args.build_dir).resolve() if args.build_dir else \
-        kernel.build_dir(kdir, 'base')
+        kernel.build_dir(kdir, args.config, arch=target.arch)
+    target.check_host()
     jobs = positive_int('JOBS', args.jobs, 1024)
     if not re.fullmatch(r'\d+', args.loop) or int(args.loop) > 20:
         raise UsageError(f'LOOP={args.loop} is invalid; expected a whole number from 0 '
                          '(do not measure the pre-submit loop) to 20')
     loop_runs = int(args.loop)
     timeout = positive_int('TIMEOUT', args.timeout, 86400)
-    kernel.build_kernel(kdir, build_dir, kernel.fragments(repo, 'base'), jobs)
+    kernel.build_kernel(kdir, build_dir, frags, jobs, target.arch, target.image)
     out = Path(args.results).resolve() / \
         f'bench-{datetime.datetime.now().strftime("%Y%m%d-%H%M%S")}'
     out.mkdir(parents=True)
     # As make check does: build in this checkout's folder, load copies.
     mods = kernel.checkout_build_dir(repo, build_dir)
     with kernel.build_lock(mods):
-        built = kernel.build_module(repo, mods, build_dir, 'modules/alloc_torture', jobs)
+        built = kernel.build_module(repo, mods, build_dir, 'modules/alloc_torture', jobs,
+                                    arch=target.arch)
         (out / 'bin').mkdir()
         shutil.copy(built / 'alloc_torture.ko', out / 'bin')
         shutil.copytree(kernel.build_kselftests(repo, kdir, mods, jobs, ['alloc_torture']),
@@ -157,10 +165,12 @@ def cmd_bench(args: argparse.Namespace, repo: Path) -> int:
               f'-m {shlex.quote(str(ko))} -s bench_ms={BENCH_MS} duration={BENCH_SECONDS}')
     (out / 'plan').write_text(''.join(f'stress {name} {script} {params}\n'
                                       for name, params, _ in RUNS))
-    progress(f'booting {build_dir / "linux"} (results in {out})')
-    text, _, timed_out, _ = uml.boot(build_dir / 'linux', repo / 'scripts/uml-init.sh',
-                                     out, out / 'plan', timeout, [])
-    con = console.parse(text)
+    image, init = build_dir / target.image, repo / 'scripts/init.sh'
+    target.prepare(image, init, out / 'kvm-probe', timeout)
+    progress(f'booting {image} on {target.name} (results in {out})')
+    boot = target.boot(image, init, out, out / 'plan', timeout, [])
+    timed_out = boot.timed_out
+    con = console.parse(boot.text)
     splats = [sp.describe() for sp in con.splats if not sp.expected]
     rows = []
     for name, params, title in RUNS:
@@ -179,7 +189,8 @@ def cmd_bench(args: argparse.Namespace, repo: Path) -> int:
         figures, tiers = loop.measure(repo, out / 'loop', loop_runs)
         loop_rows = loop.table(figures) + [''] + loop.tier_table(tiers)
     (out / 'bench.txt').write_text('\n'.join(rows + loop_rows) + '\n')
-    md = ['# allocsuite bench', '', f'results: {out}', '']
+    md = ['# allocsuite bench', '', f'results: {out}', ''] + \
+        [f'{what}: {value}' for what, value in target.describe()] + ['']
     for row in rows:
         md.append(f'## {row[3:]}' if row.startswith('== ') else f'    {row}' if row else '')
     md += ['', '![verified allocations per second of each context](rates.png)' if plot

@@ -325,7 +325,8 @@ def cmd_compare(args: argparse.Namespace, repo: Path) -> int:
     out = Path(args.results).resolve() / f'compare-{stamp}'
     out.mkdir(parents=True, exist_ok=True)
     check_args = ['--tier', tier, '--config', args.config, '--timeout', args.timeout,
-                  '--jobs', args.jobs]
+                  '--jobs', args.jobs, '--arch', args.arch, '--cpus', args.cpus,
+                  '--accel', args.accel]
     base = resolve('BASE', args.base, runs, out, check_args, repo)
     new = resolve('NEW', args.new, runs, out, check_args, repo)
     res = compare(base, new)

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
-"""The kernel under test: its source, its UML build, and what the project
-builds against it (modules and kselftests)."""
+"""The kernel under test: its source, its build for a target's
+architecture, and what the project builds against it (modules and
+kselftests)."""
 
 from __future__ import annotations
 
@@ -143,25 +144,35 @@ def tree_digest(kdir: Path) -> str:
     return hashlib.sha256(str(kdir.resolve()).encode()).hexdigest()[:12]
 
 
-def build_dir(kdir: Path, config: str, root: Optional[Path] = None) -> Path:
-    """The kernel build folder of a tree and config, when BUILD_DIR is not
-    given: <root>/<tree>-<config> for the default tree, and
-    <root>/<tree>-<digest of its path>-<config> for any other tree, so that
-    the next run on the same KDIR builds incrementally in the same folder.
-    @root defaults to the cache's build/."""
+def build_dir(kdir: Path, config: str, root: Optional[Path] = None,
+              arch: str = 'um') -> Path:
+    """The kernel build folder of a tree, architecture and config, when
+    BUILD_DIR is not given: <root>/<tree>-<arch>-<config> for the default
+    tree, and <root>/<tree>-<digest of its path>-<arch>-<config> for any
+    other tree, so that the next run on the same KDIR builds incrementally
+    in the same folder. @root defaults to the cache's build/. A UML folder
+    of the naming before architectures (no <arch>) is renamed to this,
+    its old name left as a link to it for checkouts of before."""
     root = root if root is not None else cache_root() / 'build'
     kdir = kdir.resolve()
-    if is_default_tree(kdir):
-        return root / f'{kdir.name}-{config}'
-    return root / f'{kdir.name}-{tree_digest(kdir)}-{config}'
+    stem = kdir.name if is_default_tree(kdir) else f'{kdir.name}-{tree_digest(kdir)}'
+    path = root / f'{stem}-{arch}-{config}'
+    legacy = root / f'{stem}-{config}'
+    if arch == 'um' and not path.exists() and not legacy.is_symlink() and \
+            (legacy / 'linux').is_file():
+        with contextlib.suppress(OSError):
+            legacy.rename(path)
+            legacy.symlink_to(path.name)
+    return path
 
 
-def fragments(repo: Path, config: str) -> list[Path]:
-    """The config fragments of CONFIG=<name>: base, then <name> on top."""
+def fragments(repo: Path, config: str, arch_frags: list[Path]) -> list[Path]:
+    """The config fragments of CONFIG=<name>: base, the target's
+    (@arch_frags, configs/arch/), then <name> on top."""
     available = sorted(p.stem for p in (repo / 'configs').glob('*.config'))
     if config not in available:
         raise UsageError(f'CONFIG={config} is unknown; expected one of: {", ".join(available)}')
-    frags = [repo / 'configs' / 'base.config']
+    frags = [repo / 'configs' / 'base.config'] + arch_frags
     if config != 'base':
         frags.append(repo / 'configs' / f'{config}.config')
     return frags
@@ -211,7 +222,7 @@ def build_plan(kdir: Path, build_dir: Path) -> tuple[Optional[int], str]:
     folder, the objects of the last complete build of any folder of the
     cache with the same config name."""
     objs = _objects(build_dir)
-    if objs and (build_dir / 'linux').is_file():
+    if objs and (build_dir / 'vmlinux').is_file():
         stale = 0
         for o in objs:
             src = kdir / o.relative_to(build_dir).with_suffix('.c')
@@ -222,8 +233,8 @@ def build_plan(kdir: Path, build_dir: Path) -> tuple[Optional[int], str]:
                 continue
         return stale, 'the .c files changed since the last build; what depends on a ' \
             'changed header comes on top'
-    config = build_dir.name.rsplit('-', 1)[-1]
-    for other in sorted(build_dir.parent.glob(f'*-{config}')):
+    arch_config = '-'.join(build_dir.name.rsplit('-', 2)[-2:])
+    for other in sorted(build_dir.parent.glob(f'*-{arch_config}')):
         try:
             return json.loads((other / STATS).read_text())['objects'], \
                 f'the last full build of {other.name}'
@@ -255,15 +266,18 @@ def _save_stats(build_dir: Path) -> None:
     (build_dir / STATS).write_text(json.dumps({'objects': len(_objects(build_dir))}) + '\n')
 
 
-def build_kernel(kdir: Path, build_dir: Path, frags: list[Path], jobs: int) -> None:
-    """Build the UML kernel with kunit.py. kunit.py regenerates .config when
-    the fragments change and make rebuilds what changed: with nothing
-    changed this takes a few seconds."""
+def build_kernel(kdir: Path, build_dir: Path, frags: list[Path], jobs: int,
+                 arch: str = 'um', image: str = 'linux') -> None:
+    """Build the kernel for @arch with kunit.py (its QEMU config for that
+    arch adds the serial console); @image is the kernel file it makes,
+    relative to @build_dir. kunit.py regenerates .config when the
+    fragments change and make rebuilds what changed: with nothing changed
+    this takes a few seconds."""
     build_dir.mkdir(parents=True, exist_ok=True)
-    progress(f'building the UML kernel from {kdir} in {build_dir} '
-             f'({", ".join(f.name for f in frags)}, -j{jobs})')
+    progress(f'building the {arch} kernel from {kdir} in {build_dir} '
+             f'({", ".join(f"{f.parent.name}/{f.name}" for f in frags)}, -j{jobs})')
     cmd = [sys.executable, str(kdir / 'tools/testing/kunit/kunit.py'), 'build',
-           '--arch=um', f'--build_dir={build_dir}', f'--jobs={jobs}',
+           f'--arch={arch}', f'--build_dir={build_dir}', f'--jobs={jobs}',
            f'--make_options=CC={compiler()}']
     cmd += [f'--kunitconfig={f}' for f in frags]
     todo, how = build_plan(kdir, build_dir)
@@ -287,7 +301,7 @@ def build_kernel(kdir: Path, build_dir: Path, frags: list[Path], jobs: int) -> N
             ok = run_logged(cmd, log, cwd=kdir, env=ccache_env(dict(os.environ)))
         finally:
             done.set()
-    if not ok or not (build_dir / 'linux').is_file():
+    if not ok or not (build_dir / image).is_file():
         sys.stdout.write(log.read_text(errors='replace')[-4000:])
         raise Failure(f'kernel build failed, see {log}')
     _save_stats(build_dir)
@@ -323,13 +337,13 @@ def _sync_tree(src: Path, dst: Path) -> None:
 
 
 def build_module(repo: Path, mods: Path, build_dir: Path, subdir: str, jobs: int,
-                 extra: Optional[list[str]] = None) -> Path:
+                 extra: Optional[list[str]] = None, arch: str = 'um') -> Path:
     """Build one of the project's module folders against the kernel build,
     in @mods (see checkout_build_dir); returns the folder of the .ko files."""
     out = mods / subdir
     _sync_tree(repo / subdir, out)
     log = out / 'build.log'
-    cmd = ['make', '-C', str(build_dir), f'M={out}', 'ARCH=um', f'CC={compiler()}',
+    cmd = ['make', '-C', str(build_dir), f'M={out}', f'ARCH={arch}', f'CC={compiler()}',
            'W=1', f'-j{jobs}', 'modules'] + (extra or [])
     if not run_logged(cmd, log, env=ccache_env(dict(os.environ))):
         sys.stdout.write(log.read_text(errors='replace')[-4000:])

@@ -13,8 +13,8 @@ written to manifest.json in the run folder.
 check() fails the run on a suite, case, program or test missing from the
 results, a result the manifest does not know, a count that differs, a
 parameterised case without a parameter, a skip without a reason, and, on
-the UML target, a skip that tests/expected-skips.txt does not list for
-that tier and boot.
+every target, a skip that tests/expected-skips.txt does not list for
+that tier, boot and architecture.
 """
 
 from __future__ import annotations
@@ -55,9 +55,10 @@ LEFT_OUT: dict[tuple[str, str], str] = {
 SHOW = 8
 
 
-# Tiers that get a UML kernel of their own in a boot that runs them: the
-# stress tier takes as long as all the others together, and UML uses one
-# host CPU, so its own kernel beside the rest halves the wall time.
+# Tiers that get a kernel of their own in a boot that runs them, where the
+# target runs kernels side by side: the stress tier takes as long as all
+# the others together, and UML uses one host CPU, so its own kernel beside
+# the rest halves the wall time.
 OWN_KERNEL = ('stress',)
 
 
@@ -95,14 +96,15 @@ def left_out(tiers: list[str], config: str) -> list[tuple[str, str]]:
             if (name, config) in LEFT_OUT and any(t in boot_tiers for t in tiers)]
 
 
-def parts_for(tiers: list[str], config: str = 'base') -> list[Part]:
-    """The UML kernels that run the boots of @tiers, longest first: each
-    tier of OWN_KERNEL in a kernel of its own, the rest of a boot in one."""
+def parts_for(tiers: list[str], config: str = 'base', split: bool = True) -> list[Part]:
+    """The kernels that run the boots of @tiers: with @split (the target
+    runs kernels side by side), each tier of OWN_KERNEL in a kernel of its
+    own, the rest of a boot in one; without, one kernel per boot."""
     parts = []
     for boot, boot_tiers, args in boots_for(tiers, config):
         base = '' if boot == DEFAULT_BOOT else boot
-        rest = [t for t in boot_tiers if t not in OWN_KERNEL]
-        own = [t for t in boot_tiers if t in OWN_KERNEL]
+        rest = [t for t in boot_tiers if t not in OWN_KERNEL or not split]
+        own = [t for t in boot_tiers if t not in rest]
         if rest or not own:
             parts.append(Part(boot, rest, args, base, True))
         for tier in own:
@@ -422,6 +424,7 @@ class SkipRule:
     why: str
     line: int
     config: Optional[str] = None     # None: every CONFIG (base, debug)
+    arch: Optional[str] = None       # None: every ARCH (um, x86_64)
 
 
 def parse_skip_rules(text: str) -> list[SkipRule]:
@@ -434,22 +437,30 @@ def parse_skip_rules(text: str) -> list[SkipRule]:
         fields = line.split(None, 2)
         if len(fields) < 3:
             raise ValueError(f'expected-skips line {n}: expected "<tier>[@<boot>] '
-                             f'<test glob> [kernel<X.Y|kernel>=X.Y] [config=NAME] <why>": '
+                             f'<test glob> [kernel<X.Y|kernel>=X.Y] [config=NAME] [arch=ARCH] <why>": '
                              f'{raw}')
         scope, glob, rest = fields
         tier, _, boot = scope.partition('@')
-        kernel = None
-        m = re.match(r'kernel(<|>=)(\d+)\.(\d+)\s+(.*)$', rest)
-        if m:
-            kernel = (m.group(1), (int(m.group(2)), int(m.group(3))))
-            rest = m.group(4)
-        config = None
-        m = re.match(r'config=(\w+)(?:\s+(.*))?$', rest)
-        if m:
-            config, rest = m.group(1), m.group(2) or ''
+        kernel, config, arch = None, None, None
+        # The conditions, in any order, before the reason.
+        while True:
+            m = re.match(r'kernel(<|>=)(\d+)\.(\d+)(?:\s+(.*))?$', rest)
+            if m and kernel is None:
+                kernel = (m.group(1), (int(m.group(2)), int(m.group(3))))
+                rest = m.group(4) or ''
+                continue
+            m = re.match(r'(config|arch)=(\w+)(?:\s+(.*))?$', rest)
+            if m and (config if m.group(1) == 'config' else arch) is None:
+                if m.group(1) == 'config':
+                    config = m.group(2)
+                else:
+                    arch = m.group(2)
+                rest = m.group(3) or ''
+                continue
+            break
         if not rest.strip():
             raise ValueError(f'expected-skips line {n}: no <why> after the conditions: {raw}')
-        rules.append(SkipRule(tier, boot or None, glob, kernel, rest.strip(), n, config))
+        rules.append(SkipRule(tier, boot or None, glob, kernel, rest.strip(), n, config, arch))
     return rules
 
 
@@ -464,14 +475,16 @@ def _version(release: str) -> Optional[tuple[int, int]]:
 
 
 def rule_for(rules: list[SkipRule], tier: str, boot: str, test: str,
-             release: str, config: str = 'base') -> Optional[SkipRule]:
+             release: str, config: str = 'base', arch: str = 'um') -> Optional[SkipRule]:
     """The first rule that allows @test of @tier to skip in @boot of a
-    kernel built with @config."""
+    kernel built with @config for @arch."""
     version = _version(release)
     for rule in rules:
         if rule.tier != tier or (rule.boot is not None and rule.boot != boot):
             continue
         if rule.config is not None and rule.config != config:
+            continue
+        if rule.arch is not None and rule.arch != arch:
             continue
         if not fnmatch.fnmatchcase(test, rule.glob):
             continue
@@ -628,7 +641,7 @@ class Expected:
     manifest: Manifest
     rules: list[SkipRule]
     boot: str = DEFAULT_BOOT
-    target: str = 'uml'
+    arch: str = 'um'                 # the target's ARCH: skip rules name it
     primary: bool = True             # the manifest's own problems are said once
     config: str = 'base'
 
@@ -662,9 +675,8 @@ def check(exp: Expected, tiers: list, out: Path) -> list[str]:
             reason = reasons.get(leaf.dotted, '')
             if not reason:
                 empty.append(leaf.dotted)
-            if exp.target == 'uml' and \
-                    rule_for(exp.rules, tier.name, exp.boot, leaf.dotted, release,
-                             exp.config) is None:
+            if rule_for(exp.rules, tier.name, exp.boot, leaf.dotted, release,
+                        exp.config, exp.arch) is None:
                 unexpected.append(f'{leaf.dotted} ({reason or "no reason"})')
         if empty:
             problems.append(f'{label}: skipped with an empty reason: {_names(empty)}')

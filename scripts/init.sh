@@ -1,13 +1,19 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# PID 1 of the User Mode Linux kernel under test.
+# PID 1 of the kernel under test, on every target.
 #
-# The host root is mounted read-only over hostfs, so every host tool is
-# here at its usual path. The runner passes two variables on the kernel
-# command line: ALLOCSUITE_OUT, the host folder for this run's results
-# (the only writable hostfs mount), and ALLOCSUITE_PLAN, a file in it
-# with one program to run per line: "<tier> <name> <command>".
+# The host root is mounted read-only (hostfs on UML, 9p under QEMU), so
+# every host tool is here at its usual path. The runner passes these on
+# the kernel command line:
+#   ALLOCSUITE_OUT        the host folder for this run's results, the only
+#                         writable mount
+#   ALLOCSUITE_PLAN       a file in it with one program to run per line:
+#                         "<tier> <name> <command>"
+#   ALLOCSUITE_MOUNT      how ALLOCSUITE_OUT is mounted: hostfs (UML) or
+#                         9p (QEMU, tag ALLOCSUITE_MOUNT_TAG, virtio)
+#   ALLOCSUITE_HALT       how the machine stops at the end: poweroff (UML)
+#                         or reboot (QEMU runs with -no-reboot)
 #
 # Every program is framed on the kernel log by markers that the runner
 # reads back from the console:
@@ -31,10 +37,15 @@ say() {
 	printf '<5>allocsuite: %s\n' "$*" > /dev/kmsg
 }
 
-# poweroff: power the machine off; never returns
+# poweroff: stop the machine (ALLOCSUITE_HALT); never returns
 poweroff() {
 	sync
-	perl -e 'syscall(169, 0xfee1dead, 672274793, 0x4321fedc, 0)'
+	# reboot(2) is system call 169 on x86_64 and on UML (x86_64 host)
+	if [ "${ALLOCSUITE_HALT:-poweroff}" = reboot ]; then
+		perl -e 'syscall(169, 0xfee1dead, 672274793, 0x01234567, 0)'
+	else
+		perl -e 'syscall(169, 0xfee1dead, 672274793, 0x4321fedc, 0)'
+	fi
 	# Only reached when the reboot syscall failed: let the kernel say so.
 	exit 1
 }
@@ -54,8 +65,18 @@ if [ -z "${ALLOCSUITE_OUT:-}" ] || [ -z "${ALLOCSUITE_PLAN:-}" ]; then
 	say "error: ALLOCSUITE_OUT and ALLOCSUITE_PLAN must be set on the command line"
 	poweroff
 fi
-if ! mount -t hostfs hostfs "$ALLOCSUITE_OUT" -o "$ALLOCSUITE_OUT"; then
-	say "error: cannot mount $ALLOCSUITE_OUT read-write"
+# mount_out: mount ALLOCSUITE_OUT read-write, as ALLOCSUITE_MOUNT says
+mount_out() {
+	case "${ALLOCSUITE_MOUNT:-hostfs}" in
+	hostfs) mount -t hostfs hostfs "$ALLOCSUITE_OUT" -o "$ALLOCSUITE_OUT" ;;
+	9p) mount -t 9p -o trans=virtio,version=9p2000.L "${ALLOCSUITE_MOUNT_TAG:-}" \
+		"$ALLOCSUITE_OUT" ;;
+	*) say "error: ALLOCSUITE_MOUNT=$ALLOCSUITE_MOUNT is unknown; expected hostfs or 9p"
+	   return 1 ;;
+	esac
+}
+if ! mount_out; then
+	say "error: cannot mount $ALLOCSUITE_OUT read-write ($ALLOCSUITE_MOUNT)"
 	poweroff
 fi
 

@@ -69,8 +69,12 @@
 #define AT_OP_NS	5000
 /* The workers of one timer kind (on one CPU) take at most a quarter of their period. */
 #define AT_TIMER_SHARE	4
-/* timer_list period: one jiffy where HZ is 100, about 10 ms elsewhere. */
-#define AT_TIMER_JIFFIES	(HZ / 100 ?: 1)
+/*
+ * timer_list period: one jiffy where HZ is 100, at least 10 ms at any HZ
+ * (12 ms at HZ=250, Debian's and x86_64's), so that the default four
+ * timers' budgets fit a quarter of it.
+ */
+#define AT_TIMER_JIFFIES	DIV_ROUND_UP(HZ, 100)
 /* An unmerged cache of our own, so that failslab can target it alone. */
 #ifdef SLAB_NO_MERGE
 #define AT_CACHE_FLAGS	SLAB_NO_MERGE

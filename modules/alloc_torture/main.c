@@ -4,7 +4,7 @@
  * on every CPU, every object verified.
  *
  * Workers of seven kinds run together on every CPU online at load:
- * self-rescheduling tasklets, timer_list timers firing every jiffy,
+ * self-rescheduling tasklets, timer_list timers firing every 10 ms (or jiffy),
  * hrtimers in soft and hard mode re-armed every hrtimer_us on their
  * period's grid, BH work items (WQ_BH, where the kernel has it), normal
  * work items and kthreads, each pinned or bound to its CPU. Every kind

@@ -79,7 +79,7 @@ AT_PARAM(duration, duration, 1, 3600, "Seconds the run lasts, default 5");
 AT_PARAM(tasklets, nr_workers[AT_TASKLET], 0, AT_MAX_WORKERS,
 	 "Self-rescheduling tasklets per CPU, default 1");
 AT_PARAM(timers, nr_workers[AT_TIMER], 0, AT_MAX_WORKERS,
-	 "timer_list timers per CPU firing every 10 ms or jiffy, default 4");
+	 "timer_list timers per CPU firing every jiffy or the jiffies of 10 ms, default 4");
 AT_PARAM(hrtimers_soft, nr_workers[AT_HRT_SOFT], 0, AT_MAX_WORKERS,
 	 "hrtimers per CPU in HRTIMER_MODE_REL_PINNED_SOFT, default 4");
 AT_PARAM(hrtimers_hard, nr_workers[AT_HRT_HARD], 0, AT_MAX_WORKERS,

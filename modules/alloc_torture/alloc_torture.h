@@ -333,6 +333,10 @@ struct at_ctx {
 	 */
 	unsigned long ceiling_ops, ceiling_timed_ops;
 	u64 ceiling_ns, ceiling_alloc_ns, ceiling_free_ns;
+
+	/* The speed measured after the run, and the rate floors' scale from it. */
+	unsigned long speed_ops_per_s;
+	unsigned int rate_scale_pm;
 };
 
 extern struct at_ctx at;

@@ -54,48 +54,87 @@
 
 #include "alloc_torture.h"
 
-/* The process-context ceiling for make bench: tight kmalloc/kfree. */
-static void at_measure_ceiling(void)
+/*
+ * The sizes of the tight loops below, drawn from the seed up front: the
+ * loops time the allocator, not the PRNG. Static, not on the stack (a
+ * worker and 1 KiB of sizes overflow the frame limit in a KASAN build):
+ * the loops run once, after the workers.
+ */
+static u32 at_loop_sizes[256];
+
+static void at_draw_loop_sizes(void)
 {
-	/*
-	 * Static, not on the stack (a worker and 1 KiB of sizes overflow the
-	 * frame limit in a KASAN build): this runs once, after the workers.
-	 */
 	static struct at_worker w;
-	static u32 sizes[256];
-	u64 t0, limit = (u64)at.p.bench_ms * NSEC_PER_MSEC;
 	unsigned int i;
 
 	memset(&w, 0, sizeof(w));
 	w.kind = AT_KTHREAD;
 	prandom_seed_state(&w.rnd, at.p.seed);
-	/* Sizes drawn up front: the loop times the allocator, not the PRNG. */
-	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+	for (i = 0; i < ARRAY_SIZE(at_loop_sizes); i++) {
 		struct at_choice c;
 
 		at_choose(&w, &c);
-		sizes[i] = c.size;
+		at_loop_sizes[i] = c.size;
 	}
-	t0 = ktime_get_ns();
+}
+
+/* A tight process-context kmalloc/kfree loop for @limit ns: its operations and time. */
+static void at_tight_loop(u64 limit, unsigned long *ops, u64 *ns)
+{
+	u64 t0 = ktime_get_ns();
+	unsigned int i;
+
 	do {
-		for (i = 0; i < ARRAY_SIZE(sizes); i++)
-			kfree(kmalloc(sizes[i], GFP_KERNEL));
-		at.ceiling_ops += ARRAY_SIZE(sizes);
-		at.ceiling_ns = ktime_get_ns() - t0;
+		for (i = 0; i < ARRAY_SIZE(at_loop_sizes); i++)
+			kfree(kmalloc(at_loop_sizes[i], GFP_KERNEL));
+		*ops += ARRAY_SIZE(at_loop_sizes);
+		*ns = ktime_get_ns() - t0;
 		cond_resched();
-	} while (at.ceiling_ns < limit);
+	} while (*ns < limit);
+}
+
+/*
+ * The rate floors (min_rate) are for the reference speed: UML on a quiet
+ * 2-core host, where this loop does 2.8 to 3.4 million operations a
+ * second (make bench's ceiling). A kernel or host that is slower (x86_64
+ * under TCG: 5 to 10 times; any target on a host other sessions load)
+ * gets floors scaled down by as much, measured right after the run with
+ * the same loop, so that a floor still catches a context that stopped
+ * and not a slow machine. Never above the reference: at most 1000 per mille.
+ */
+#define AT_REF_OPS_PER_S	2500000
+#define AT_SPEED_NS		(50 * NSEC_PER_MSEC)
+
+static void at_measure_speed(void)
+{
+	unsigned long ops = 0;
+	u64 ns = 0;
+
+	at_tight_loop(AT_SPEED_NS, &ops, &ns);
+	at.speed_ops_per_s = div64_u64((u64)ops * NSEC_PER_SEC, ns ?: 1);
+	at.rate_scale_pm = clamp_t(u64, div_u64((u64)at.speed_ops_per_s * 1000,
+						AT_REF_OPS_PER_S), 1, 1000);
+}
+
+/* The process-context ceiling for make bench: tight kmalloc/kfree. */
+static void at_measure_ceiling(void)
+{
+	u64 t0, limit = (u64)at.p.bench_ms * NSEC_PER_MSEC;
+	unsigned int i;
+
+	at_tight_loop(limit, &at.ceiling_ops, &at.ceiling_ns);
 	t0 = ktime_get_ns();
 	do {
-		for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		for (i = 0; i < ARRAY_SIZE(at_loop_sizes); i++) {
 			u64 t1 = ktime_get_ns();
-			void *p = kmalloc(sizes[i], GFP_KERNEL);
+			void *p = kmalloc(at_loop_sizes[i], GFP_KERNEL);
 			u64 t2 = ktime_get_ns();
 
 			kfree(p);
 			at.ceiling_free_ns += ktime_get_ns() - t2;
 			at.ceiling_alloc_ns += t2 - t1;
 		}
-		at.ceiling_timed_ops += ARRAY_SIZE(sizes);
+		at.ceiling_timed_ops += ARRAY_SIZE(at_loop_sizes);
 		cond_resched();
 	} while (ktime_get_ns() - t0 < limit);
 }
@@ -207,9 +246,13 @@ void at_finish(bool report)
 	/* Everything is stopped: free what is left, in process context. */
 	if (!at_free_all())
 		pass = false;
-	/* Measured with every worker stopped: the uncontended ceiling. */
-	if (report && at.p.bench_ms)
-		at_measure_ceiling();
+	/* Measured with every worker stopped: the uncontended speed and ceiling. */
+	if (report) {
+		at_draw_loop_sizes();
+		at_measure_speed();
+		if (at.p.bench_ms)
+			at_measure_ceiling();
+	}
 	if (atomic_long_read(&at.live) || atomic_long_read(&at.quarantined))
 		pass = false;
 	if (report) {

@@ -164,6 +164,7 @@ struct at_ctx at = {
 	.live = ATOMIC_LONG_INIT(0),
 	.quarantined = ATOMIC_LONG_INIT(0),
 	.hp_state = -1,
+	.rate_scale_pm = 1000,
 	.finish_lock = __MUTEX_INITIALIZER(at.finish_lock),
 	.hog_lock = __SPIN_LOCK_UNLOCKED(at.hog_lock),
 	.hog_pages = LIST_HEAD_INIT(at.hog_pages),

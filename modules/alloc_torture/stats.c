@@ -16,13 +16,19 @@
  * at_min_verified() - the minimum of verified allocations per worker of @kind
  * @kind: a worker kind
  *
+ * The floor is scaled by rate_scale_pm, the speed of this kernel on this
+ * host against the reference (main.c), once measured after the run.
+ *
  * Return: its share of min_rate * duration, 0 when no minimum applies.
  */
 unsigned long at_min_verified(enum at_kind kind)
 {
+	u64 floor;
+
 	if (at.p.pressure || at.p.faults || !at.nr[kind])
 		return 0;
-	return DIV_ROUND_UP((unsigned long)at.p.min_rate[kind] * at.p.duration, at.nr[kind]);
+	floor = (u64)at.p.min_rate[kind] * at.p.duration * at.rate_scale_pm;
+	return DIV_ROUND_UP_ULL(floor, 1000ULL * at.nr[kind]);
 }
 
 /* Add @st to @sum (verified_min and longest_ns are the min and the max). */
@@ -248,6 +254,8 @@ static int at_stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "live_objects: %ld\n", atomic_long_read(&at.live));
 	seq_printf(m, "quarantined_objects: %ld\n", atomic_long_read(&at.quarantined));
 	seq_printf(m, "cpus: %u\n", at.nr_cpus);
+	seq_printf(m, "speed_ops_per_s: %lu\n", at.speed_ops_per_s);
+	seq_printf(m, "rate_scale_permille: %u\n", at.rate_scale_pm);
 	for (k = 0; k < AT_NR_KINDS; k++)
 		at_show_kind(m, k, done);
 	for (i = 0; i < at.nr_cpus; i++)

@@ -318,8 +318,11 @@ else
 fi
 
 # --- rmmod in the middle of a run stops everything and frees all --------
+# With CPU hotplug too where the main run had it: rmmod brings back a CPU
+# that is offline at that moment.
 bad=""
-if ! load duration=600 verbose=1; then
+# shellcheck disable=SC2086 # zero or one PARAM=VALUE word
+if ! load duration=600 verbose=1 $main_params; then
 	bad="load failed: $(cat "$errfile")"
 else
 	sleep 1

@@ -13,10 +13,15 @@
 #
 # Output is TAP: one test per worker kind of the main run (tasklet, timer,
 # hrtimer_soft, hrtimer_hard, bh_work, work, kthread), then one per
-# contract of the module itself. Without pressure or fault injection a
+# contract of the module itself: cross_cpu (objects allocated on one CPU
+# were freed on another, skipped on one CPU) and cpu_hotplug (CPUs went
+# offline and came back during the main run, which is given
+# onoff_interval when more than one CPU is online), then the rest. Without pressure or fault injection a
 # worker kind passes only when each of its workers handed out at least its
 # share of the kind's minimum of verified allocations (the module's
-# min_rate of that kind per second of run); its TAP line gives the minimum,
+# min_rate of that kind per second of run, scaled down on a kernel or host
+# slower than the reference, by the speed the module measured after the
+# run); its TAP line gives the minimum,
 # the lowest worker's count, and the longest firing beside the budget of
 # one. The main run's statistics file is copied as "# key: value" lines.
 # Exit status is kselftest's: 0 pass, 1 fail, 4 skip.
@@ -29,7 +34,7 @@ KSFT_SKIP=4
 NAME=alloc_torture
 STATS=/sys/kernel/debug/$NAME/stats
 KINDS="tasklet timer hrtimer_soft hrtimer_hard bh_work work kthread"
-EXTRA="cleanup params_rejected setup_unwind rmmod_midrun seed_repeatable pressure fault_injection"
+EXTRA="cross_cpu cpu_hotplug cleanup params_rejected setup_unwind rmmod_midrun seed_repeatable pressure fault_injection"
 DBG=/sys/kernel/debug
 
 usage() {
@@ -164,11 +169,21 @@ slab_kb() {
 }
 
 # --- The main run: one test per worker kind -----------------------------
+# With more than one CPU online, the non-boot CPUs go offline and come
+# back during the main run, unless the caller chose onoff_interval.
+ONOFF_MS=200
+main_params=""
+online=$(cat /sys/devices/system/cpu/online 2>/dev/null || echo 0)
+case " $* " in
+*" onoff_interval="*) ;;
+*) [ "$online" = 0 ] || main_params="onoff_interval=$ONOFF_MS" ;;
+esac
 slab_before=$(slab_kb)
-if ! load "$@"; then
+# shellcheck disable=SC2086 # zero or one PARAM=VALUE word
+if ! load $main_params "$@"; then
 	sed 's/^/# /' "$errfile"
 	for k in $KINDS; do
-		result "not ok" "$k" "loading with '$*' failed: see the kernel log"
+		result "not ok" "$k" "loading with '$main_params $*' failed: see the kernel log"
 	done
 else
 	duration=$(cat /sys/module/$NAME/parameters/duration)
@@ -186,7 +201,7 @@ else
 		echo "# slab: ${slab_before} kB before, $(slab_kb) kB after"
 		for k in $KINDS; do
 			res=$(stat "${k}_result")
-			reached="lowest worker $(stat "${k}_verified_min_worker") verified allocations, minimum $(stat "${k}_min_verified_per_worker"); $(stat "${k}_firings") firings, longest $(($(stat "${k}_longest_firing_ns") / 1000)) us, budget $(($(stat "${k}_budget_ns") / 1000)) us"
+			reached="lowest worker $(stat "${k}_verified_min_worker") verified allocations, minimum $(stat "${k}_min_verified_per_worker"); $(stat "${k}_firings") firings, longest $(($(stat "${k}_longest_firing_ns") / 1000)) us, budget $(($(stat "${k}_budget_ns") / 1000)) us; floors at $(stat rate_scale_permille)/1000 of min_rate (speed $(stat speed_ops_per_s)/s)"
 			if [ "$res" = "skip" ]; then
 				result ok "$k" "SKIP $(stat "${k}_skip_reason")"
 			elif [ "$res" = "pass" ]; then
@@ -201,6 +216,22 @@ if [ "$single" -eq 1 ]; then
 	[ "$failed" -eq 0 ] && exit $KSFT_PASS
 	exit $KSFT_FAIL
 fi
+
+# --- The main run freed objects on other CPUs, and survived CPU hotplug --
+# contract NAME DETAIL: the TAP line of a contract the module judged
+contract() {
+	if [ -z "${overall:-}" ]; then
+		result "not ok" "$1" "the main run did not finish"
+	elif [ "$(stat "$1_result")" = "skip" ]; then
+		result ok "$1" "SKIP $(stat "$1_skip_reason")"
+	elif [ "$(stat "$1_result")" = "pass" ]; then
+		result ok "$1" "$2"
+	else
+		result "not ok" "$1" "$2: see the kernel log"
+	fi
+}
+contract cross_cpu "$(stat cross_cpu_frees) objects freed on another CPU than the one that allocated them, $(stat cpus) CPUs"
+contract cpu_hotplug "$(stat onoff_cycles) offline/online cycles every $(stat onoff_interval_ms) ms, $(stat offline_failures) offline and $(stat online_failures) online failures, online CPUs $online"
 
 # --- The main run left nothing behind ------------------------------------
 if [ -z "${overall:-}" ]; then
@@ -222,7 +253,7 @@ bad=""
 for params in duration=0 duration=3601 tasklets=9 batch=0 api_mask=32 \
 	verbose=3 page_order_max=5 min_rate=1000001 "min_size=100 max_size=50" \
 	"tasklets=0 timers=0 hrtimers_soft=0 hrtimers_hard=0 bh_works=0 works=0 kthreads=0" \
-	hrtimer_us=0 $below hrtimer_us=1000001 budget_us=9 budget_us=100000 \
+	onoff_interval=60001 hrtimer_us=0 $below hrtimer_us=1000001 budget_us=9 budget_us=100000 \
 	"hrtimer_batch=$((${batch_max:-120} + 1))" "timer_batch=$((${batch_max:-120} + 1))"; do
 	first=${params%%=*}
 	# shellcheck disable=SC2086 # one or more PARAM=VALUE words
@@ -287,8 +318,11 @@ else
 fi
 
 # --- rmmod in the middle of a run stops everything and frees all --------
+# With CPU hotplug too where the main run had it: rmmod brings back a CPU
+# that is offline at that moment.
 bad=""
-if ! load duration=600 verbose=1; then
+# shellcheck disable=SC2086 # zero or one PARAM=VALUE word
+if ! load duration=600 verbose=1 $main_params; then
 	bad="load failed: $(cat "$errfile")"
 else
 	sleep 1

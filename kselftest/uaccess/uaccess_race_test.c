@@ -4,7 +4,9 @@
  *
  * A thread unmaps and maps again (MAP_FIXED, fresh zero pages) the two
  * pages of the user buffer while the test thread copies to and from it
- * through /dev/uaccess_probe and read()/write(). The race must be seen to
+ * through /dev/uaccess_probe and read()/write(), in lockstep: half the
+ * copies begin as the buffer goes or a fresh one comes (with several
+ * CPUs the two run side by side), half after. The race must be seen to
  * happen (remaps, copies stopped by a fault, pages of a fresh mapping
  * faulted in by a copy, whole copies, each above a stated minimum), and
  * every result must be a success or a clean fault: a count of bytes not
@@ -12,9 +14,11 @@
  * outside the user buffer (the sentinel pages around it) or outside the
  * kernel range (guard bytes), never an oops (the runner reports any).
  */
+#include <linux/futex.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 
 #include "kselftest_harness.h"
 #include "uaccess_util.h"
@@ -29,6 +33,9 @@ struct remap_ctl {
 	size_t len;
 	atomic_bool stop;
 	atomic_ulong remaps;
+	atomic_uint copies;	/* futex: copies ended so far */
+	atomic_uint steps;	/* futex: steps of the remapper begun so far */
+	atomic_uint done;	/* futex: steps of the remapper ended so far */
 };
 
 FIXTURE(race) {
@@ -53,21 +60,80 @@ static long thread_minflt(void)
 	return getrusage(RUSAGE_THREAD, &ru) ? -1 : ru.ru_minflt;
 }
 
-/* Unmap and map again the target pages until told to stop. */
+/*
+ * Remapper and copies go in lockstep: each step of the remapper (an
+ * munmap() or an mmap(), in turn) waits for the copy before it to end;
+ * of the copies after each kind of step, half wait for the step to begin
+ * (with several CPUs they run beside it, and mostly win), half for it to
+ * end (a copy after an munmap() must fault, one after an mmap() faults
+ * in fresh pages and goes through whole). A remapper that never waits
+ * leaves the buffer unmapped most of the time with several CPUs and
+ * takes its fresh mappings away before a copy touches them; one that
+ * waits only for copies falls behind them; copies that never wait for
+ * the step to end mostly win the race: how many copies see each state
+ * then depends on the scheduler and the host's load (on x86_64 under
+ * TCG, 2 CPUs: 16 to 62 remaps in 3000 copies; with copies that only
+ * waited for a step to begin, 284 of the 1500 after an munmap() faulted).
+ */
+
+/* Wait, asleep on the futex @word, until it is above @n or the race stops. */
+static void wait_above(struct remap_ctl *ctl, atomic_uint *word, unsigned int n)
+{
+	unsigned int v;
+
+	while (!atomic_load(&ctl->stop) && (v = atomic_load(word)) <= n)
+		syscall(SYS_futex, (unsigned int *)word, FUTEX_WAIT_PRIVATE, v, NULL, NULL, 0);
+}
+
+/* Count one more on the futex @word and wake its waiter. */
+static void bump(atomic_uint *word)
+{
+	atomic_fetch_add(word, 1);
+	syscall(SYS_futex, (unsigned int *)word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+}
+
+/* Stop the remapper and wait for it. */
+static void remapper_stop(struct remap_ctl *ctl, pthread_t thread)
+{
+	atomic_store(&ctl->stop, true);
+	bump(&ctl->copies);
+	pthread_join(thread, NULL);
+}
+
+/* Unmap and map again the target pages until told to stop, a copy between each step. */
 static void *remap_loop(void *arg)
 {
 	struct remap_ctl *ctl = arg;
+	unsigned int steps = 0;
 
 	while (!atomic_load(&ctl->stop)) {
-		munmap(ctl->target, ctl->len);
-		sched_yield();
-		if (mmap(ctl->target, ctl->len, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED)
-			break;
-		atomic_fetch_add(&ctl->remaps, 1);
-		sched_yield();
+		wait_above(ctl, &ctl->copies, steps);
+		bump(&ctl->steps);
+		if (steps++ % 2 == 0) {
+			munmap(ctl->target, ctl->len);
+		} else {
+			if (mmap(ctl->target, ctl->len, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED)
+				break;
+			atomic_fetch_add(&ctl->remaps, 1);
+		}
+		bump(&ctl->done);
 	}
+	/* A copy waiting for the next step must not wait for ever. */
+	atomic_store(&ctl->stop, true);
+	bump(&ctl->steps);
+	bump(&ctl->done);
 	return NULL;
+}
+
+/*
+ * After copy @i of the test thread: count it, then wait for the
+ * remapper's next step to begin (i % 4 = 0, 1) or to end (2, 3).
+ */
+static void copy_ended(struct remap_ctl *ctl, int i)
+{
+	bump(&ctl->copies);
+	wait_above(ctl, i % 4 < 2 ? &ctl->steps : &ctl->done, i);
 }
 
 FIXTURE_SETUP(race)
@@ -89,6 +155,9 @@ FIXTURE_SETUP(race)
 	self->ctl.len = self->len;
 	atomic_init(&self->ctl.stop, false);
 	atomic_init(&self->ctl.remaps, 0);
+	atomic_init(&self->ctl.copies, 0);
+	atomic_init(&self->ctl.steps, 0);
+	atomic_init(&self->ctl.done, 0);
 	self->minflt = thread_minflt();
 	ASSERT_LE(0, self->minflt);
 	ASSERT_EQ(0, pthread_create(&self->remapper, NULL, remap_loop, &self->ctl));
@@ -99,10 +168,8 @@ FIXTURE_TEARDOWN(race)
 {
 	if (self->fd < 0)
 		return;
-	if (self->started) {
-		atomic_store(&self->ctl.stop, true);
-		pthread_join(self->remapper, NULL);
-	}
+	if (self->started)
+		remapper_stop(&self->ctl, self->remapper);
 	munmap(self->map, 4 * self->ps);
 	close(self->fd);
 }
@@ -112,12 +179,12 @@ FIXTURE_TEARDOWN(race)
  * the buffer at least RACE_MIN_REMAPS times; at least RACE_MIN_FAULTS
  * copies found it unmapped and stopped at a fault; the copies faulted in
  * at least RACE_MIN_FRESH pages of a fresh mapping; at least
- * RACE_MIN_WHOLE copies went through whole. The test thread yields after
- * every copy so that the remapper can run between two copies; on one CPU
- * without kernel preemption (UML) that is the only place a remap can
- * land. Measured on UML 6.12 over three boots (the lowest of the four
- * tests): 1458 remaps, 1444 faulted copies and 1473 whole ones of 3,000,
- * 2746 fresh pages; the minimums are about a fifth of that.
+ * RACE_MIN_WHOLE copies went through whole. On one CPU without kernel
+ * preemption (UML) each step lands between two copies; with several CPUs
+ * it runs beside the next copy. Measured on UML 6.12 over three boots
+ * (the lowest of the four tests): 1458 remaps, 1444 faulted copies and
+ * 1473 whole ones of 3,000, 2746 fresh pages; the minimums are about a
+ * fifth of that.
  */
 #define RACE_MIN_REMAPS	300UL
 #define RACE_MIN_FAULTS	300UL
@@ -134,8 +201,7 @@ FIXTURE_TEARDOWN(race)
 	unsigned char __kb[GUARD];						\
 										\
 	__fresh = thread_minflt() - self->minflt;				\
-	atomic_store(&self->ctl.stop, true);					\
-	pthread_join(self->remapper, NULL);					\
+	remapper_stop(&self->ctl, self->remapper);				\
 	self->started = false;							\
 	__remaps = atomic_load(&self->ctl.remaps);				\
 	TH_LOG("%lu remaps, %lu copies stopped by a fault, %lu whole, "	\
@@ -181,7 +247,7 @@ TEST_F(race, copy_to_user)
 		ASSERT_TRUE(count_ok(r, self->len))
 			TH_LOG("iteration %d: result %lld", i, r);
 		faults += r != 0;
-		sched_yield();
+		copy_ended(&self->ctl, i);
 	}
 	RACE_CHECK(faults);
 }
@@ -198,7 +264,7 @@ TEST_F(race, copy_from_user)
 		ASSERT_TRUE(count_ok(r, self->len))
 			TH_LOG("iteration %d: result %lld", i, r);
 		faults += r != 0;
-		sched_yield();
+		copy_ended(&self->ctl, i);
 	}
 	RACE_CHECK(faults);
 }
@@ -216,7 +282,7 @@ TEST_F(race, clear_user)
 		ASSERT_TRUE(count_ok(r, self->len))
 			TH_LOG("iteration %d: result %lld", i, r);
 		faults += r != 0;
-		sched_yield();
+		copy_ended(&self->ctl, i);
 	}
 	RACE_CHECK(faults);
 }
@@ -234,7 +300,7 @@ TEST_F(race, read_write)
 		ASSERT_TRUE(r < 0 ? errno == EFAULT : r <= (ssize_t)self->len)
 			TH_LOG("iteration %d: %zd (%s)", i, r, r < 0 ? strerror(errno) : "count");
 		faults += r != (ssize_t)self->len;
-		sched_yield();
+		copy_ended(&self->ctl, i);
 	}
 	RACE_CHECK(faults);
 }

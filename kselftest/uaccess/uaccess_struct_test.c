@@ -220,7 +220,7 @@ TEST_F(cstruct, unmapped_efault)
  * the last byte of a word, lib/usercopy.c check_zeroed_user() adds that
  * alignment to the size (size += align, line 54) and wraps it to a few
  * bytes, so for ksize 1 copy_struct_from_user() returns 0 on 6.12 (all
- * architectures; measured on UML): a known deviation.
+ * architectures; measured on UML and x86_64): a known deviation.
  */
 TEST_F(cstruct, usize_overflow)
 {
@@ -367,7 +367,7 @@ TEST_F(zeroed, kernel_addr)
  * top (SIZE_MAX - 7): -EFAULT. lib/usercopy.c check_zeroed_user() adds the start's alignment
  * to the size (line 54) before access_ok(), and SIZE_MAX + align wraps to
  * align - 1: at alignments 1..7 it checks no byte at all and returns 1 on
- * 6.12 (all architectures; measured on UML), a known deviation.
+ * 6.12 (all architectures; measured on UML and x86_64), a known deviation.
  */
 TEST_F(zeroed, size_overflow)
 {

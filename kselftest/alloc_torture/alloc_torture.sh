@@ -142,25 +142,26 @@ wait_done() {
 		sleep 0.1
 		waited=$((waited + 1))
 	done
-	cat "$STATS" > "$snap"
-	parse_snap
+	snapshot
 }
 
-# parse_snap: every "key: value" line of the snapshot as variable st_key
+# snapshot: the stats file copied to $snap, every "key: value" line of it
+# as variable st_key
 st_keys=""
-parse_snap() {
+snapshot() {
 	for key in $st_keys; do
 		unset "st_$key"
 	done
 	st_keys=""
 	while IFS= read -r line; do
+		echo "$line"
 		key=${line%%: *}
 		case "$key" in
 		"" | *[!a-z0-9_]*) continue ;;
 		esac
 		eval "st_$key=\${line#*: }"
 		st_keys="$st_keys $key"
-	done < "$snap"
+	done < "$STATS" > "$snap"
 }
 
 # get VAR KEY: VAR set to the value of KEY in the last snapshot ("" if none)

@@ -539,25 +539,28 @@ elif ! wait_done 64; then
 else
 	while IFS= read -r line; do
 		case "$line" in
-		wmark* | highatomic* | free_pages* | hog* | *_failures:\ *) echo "# $line" ;;
+		wmark* | highatomic* | lowmem_reserve* | free_pages* | hog* | *_failures:\ *)
+			echo "# $line" ;;
 		esac
 	done < "$snap"
 	[ "${st_result:-}" = "pass" ] || bad="run failed: see the kernel log"
 	[ "${st_hog_pages_max:-0}" -gt 0 ] || bad="$bad; the hog took no memory"
 	[ "${st_hog_pages_held:-1}" -eq 0 ] || bad="$bad; the hog kept ${st_hog_pages_held:-} pages"
 	# Near: free pages came within two low-min gaps of the low watermark
-	# plus the high-atomic reserve (which GFP_KERNEL cannot use); the hog
-	# aims at one gap above that.
+	# plus the high-atomic reserve and the lower zones' lowmem reserves
+	# (which GFP_KERNEL cannot use: ZONE_DMA's on x86_64); the hog aims at
+	# one gap above that.
 	free=${st_free_pages_min_seen:-}
 	low=${st_wmark_low_pages:-}
 	gap=$((low - ${st_wmark_min_pages:-0}))
-	bound=$((low + ${st_highatomic_pages:-0} + 2 * gap))
+	reserve=$((${st_highatomic_pages:-0} + ${st_lowmem_reserve_pages:-0}))
+	bound=$((low + reserve + 2 * gap))
 	if [ "$free" -ge "$low" ]; then
 		where="$((free - low)) pages above"
 	else
 		where="$((low - free)) pages below"
 	fi
-	near="free pages came down to $free, $where the low watermark $low (min ${st_wmark_min_pages:-}, high-atomic reserve ${st_highatomic_pages:-}; at most $bound required: low + reserve + 2 x (low - min))"
+	near="free pages came down to $free, $where the low watermark $low (min ${st_wmark_min_pages:-}, reserves $reserve: high-atomic ${st_highatomic_pages:-}, lowmem ${st_lowmem_reserve_pages:-}; at most $bound required: low + reserves + 2 x (low - min))"
 	[ "$free" -le "$bound" ] || bad="$bad; not near the low watermark: $near"
 	unload || bad="$bad; unload failed or left something behind"
 	sum failures

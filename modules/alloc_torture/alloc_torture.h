@@ -324,7 +324,7 @@ struct at_ctx {
 	struct list_head hog_pages;
 	unsigned long hog_held, hog_max, free_min_seen;
 	atomic_long_t hog_shrunk;
-	unsigned long wmark_low, wmark_min, highatomic;
+	unsigned long wmark_low, wmark_min, highatomic, lowmem_reserve;
 	struct shrinker *hog_shrinker;
 
 	/*

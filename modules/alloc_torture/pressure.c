@@ -17,14 +17,20 @@
 static struct shrinker at_hog_shrinker_old;
 #endif
 
-/* Sum of the low and min watermarks of every populated zone, in pages. */
+/*
+ * Sum of the low and min watermarks of every populated zone, in pages;
+ * and what GFP_KERNEL can never take: the high-atomic reserve, and each
+ * lower zone's lowmem_reserve against GFP_KERNEL's zone (on x86_64,
+ * ZONE_DMA keeps about 1/256 of the memory above it).
+ */
 static void at_watermarks(void)
 {
-	int nid, z;
+	int nid, z, top = gfp_zone(GFP_KERNEL);
 
 	at.wmark_low = 0;
 	at.wmark_min = 0;
 	at.highatomic = 0;
+	at.lowmem_reserve = 0;
 	for_each_online_node(nid) {
 		for (z = 0; z < MAX_NR_ZONES; z++) {
 			struct zone *zone = &NODE_DATA(nid)->node_zones[z];
@@ -35,6 +41,7 @@ static void at_watermarks(void)
 			at.wmark_min += min_wmark_pages(zone);
 			/* Not usable by GFP_KERNEL: the watermark checks subtract it. */
 			at.highatomic += READ_ONCE(zone->nr_reserved_highatomic);
+			at.lowmem_reserve += READ_ONCE(zone->lowmem_reserve[top]);
 		}
 	}
 }
@@ -60,12 +67,15 @@ static unsigned long at_hog_free_one(void)
 	return 1UL << order;
 }
 
-/* What the hog leaves free at least: low watermark over the high-atomic reserve. */
+/*
+ * What the hog leaves free at least: low watermark over the high-atomic
+ * reserve and the lower zones' lowmem reserves.
+ */
 static unsigned long at_hog_floor(void)
 {
 	/* Watermark boosts move the watermarks: read them every time. */
 	at_watermarks();
-	return at.highatomic + at.wmark_low;
+	return at.highatomic + at.lowmem_reserve + at.wmark_low;
 }
 
 /*

@@ -277,6 +277,7 @@ static int at_stats_show(struct seq_file *m, void *v)
 		seq_printf(m, "wmark_low_pages: %lu\n", at.wmark_low);
 		seq_printf(m, "wmark_min_pages: %lu\n", at.wmark_min);
 		seq_printf(m, "highatomic_pages: %lu\n", at.highatomic);
+		seq_printf(m, "lowmem_reserve_pages: %lu\n", at.lowmem_reserve);
 		seq_printf(m, "free_pages_min_seen: %lu\n", at.free_min_seen);
 		seq_printf(m, "hog_pages_max: %lu\n", at.hog_max);
 		seq_printf(m, "hog_pages_held: %lu\n", at.hog_held);

@@ -37,6 +37,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -213,6 +214,15 @@ static size_t fill_caches(void)
 	return fill_read;
 }
 
+/* CLOCK_MONOTONIC in milliseconds. */
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
 FIXTURE(drop) {
 	long long cached;	/* Cached after the fill */
 	long long added;	/* what the fill added to Cached */
@@ -220,21 +230,24 @@ FIXTURE(drop) {
 
 FIXTURE_SETUP(drop)
 {
-	long long before;
+	long long before, t0, t1;
 
 	if (geteuid() != 0)
 		SKIP(return, "needs root to write " DROP_CACHES);
 	if (access(DROP_CACHES, F_OK))
 		SKIP(return, DROP_CACHES " missing: needs CONFIG_PROC_SYSCTL");
+	t0 = now_ms();
 	sync();
 	ASSERT_EQ(0, drop("3")) TH_LOG("the first drop failed");
+	t1 = now_ms();
 	before = meminfo_bytes("Cached");
 	ASSERT_LE(0, before);
 	fill_caches();
 	self->cached = meminfo_bytes("Cached");
 	self->added = self->cached - before;
-	TH_LOG("read %zu MiB, Cached %lld -> %lld MiB, %d entries of /sys", fill_read >> 20,
-	       before >> 20, self->cached >> 20, sys_seen);
+	TH_LOG("read %zu MiB, Cached %lld -> %lld MiB, %d entries of /sys (%lld ms %s, %lld ms %s)",
+	       fill_read >> 20, before >> 20, self->cached >> 20, sys_seen, t1 - t0,
+	       "sync and first drop", now_ms() - t1, "fill");
 	/* Too few files to read is this machine's limit; reads that bypass the cache are not. */
 	if (fill_read < FILL_MIN)
 		SKIP(return, "%s hold only %zu KiB in files of %ld KiB or more, %lu KiB needed",

@@ -9,14 +9,14 @@ KSFT_DIR ?= $(error KSFT_DIR is not set: build through kselftest/Makefile)
 OUTPUT ?= $(CURDIR)/build
 CFLAGS ?= -O2 -g
 # The harness itself is not -Wextra clean: silence the two it trips.
-CFLAGS += -Wall -Wextra -Wno-unused-parameter -Wno-clobbered $(KSFT_WERROR) -D_GNU_SOURCE -I$(KSFT_DIR) -I$(CURDIR)/../../modules/uaccess_probe
+CFLAGS += -Wall -Wextra -Wno-unused-parameter -Wno-clobbered $(KSFT_WERROR) -D_GNU_SOURCE -I$(KSFT_DIR) -I$(CURDIR)/.. -I$(CURDIR)/../../modules/uaccess_probe
 LDLIBS += -lpthread
 
 PROGS := $(addprefix $(OUTPUT)/,$(TEST_GEN_PROGS))
 
 all: $(PROGS)
 
-$(OUTPUT)/%: %.c $(wildcard *.h) $(CURDIR)/../../modules/uaccess_probe/uaccess_probe.h
+$(OUTPUT)/%: %.c $(wildcard *.h ../*.h) $(CURDIR)/../../modules/uaccess_probe/uaccess_probe.h
 	@mkdir -p $(OUTPUT)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LDLIBS)
 

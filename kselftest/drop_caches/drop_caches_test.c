@@ -40,6 +40,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "allocsuite_kernel.h"
 #include "kselftest_harness.h"
 
 #define DROP_CACHES	"/proc/sys/vm/drop_caches"
@@ -607,24 +608,6 @@ static void dirty_kept_in(struct __test_metadata *_metadata, const char *dir, co
  * and none, in every measured run).
  */
 #define FREED_PER_10	9
-
-/*
- * Whether the kernel is UML: its /proc/cpuinfo says "User Mode Linux"
- * (arch/um/kernel/um_arch.c); uname -m gives the host's machine.
- */
-static bool kernel_is_uml(void)
-{
-	char line[256];
-	bool uml = false;
-	FILE *f = fopen("/proc/cpuinfo", "r");
-
-	if (!f)
-		return false;
-	while (!uml && fgets(line, sizeof(line), f))
-		uml = !!strstr(line, "User Mode Linux");
-	fclose(f);
-	return uml;
-}
 
 /* The length of clean_pages' cold file on this kernel. */
 static size_t cold_len(void)

@@ -21,6 +21,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "allocsuite_kernel.h"
 #include "uaccess_probe.h"
 
 /* Page size of the machine under test. */
@@ -281,24 +282,8 @@ static inline size_t first_not(const unsigned char *p, size_t len, unsigned char
 
 /*
  * Known kernel deviations. The key is the architecture and the kernel's
- * major.minor version. UML reports the host's machine in uname -m
- * (x86_64), so UML is recognized by its /proc/cpuinfo, which only UML
- * fills with "vendor_id : User Mode Linux" (arch/um/kernel/um_arch.c).
+ * major.minor version; UML is recognized by kernel_is_uml().
  */
-static inline bool kernel_is_uml(void)
-{
-	char line[256];
-	bool uml = false;
-	FILE *f = fopen("/proc/cpuinfo", "r");
-
-	if (!f)
-		return false;
-	while (!uml && fgets(line, sizeof(line), f))
-		uml = !!strstr(line, "User Mode Linux");
-	fclose(f);
-	return uml;
-}
-
 /* Whether the running kernel is @arch ("um" or uname -m) at version @ver ("6.12"). */
 static inline bool kernel_is(const char *arch, const char *ver)
 {

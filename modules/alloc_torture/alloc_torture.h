@@ -140,6 +140,7 @@ struct at_obj {
 	u8 api;
 	u8 order;
 	int cpu;	/* where it was allocated */
+	int from;	/* at.cpus index of the CPU that handed it over */
 };
 
 /* struct at_stats - what one worker did; written by that worker only */
@@ -152,7 +153,7 @@ struct at_stats {
 	unsigned long unexpected;
 	unsigned long errors;
 	unsigned long frees;
-	unsigned long cross_cpu_frees;	/* of objects allocated on another CPU */
+	unsigned long cross_cpu_frees;	/* handed over from another CPU */
 	unsigned long handoffs_out;
 	unsigned long handoffs_in;
 	u64 alloc_ns;

@@ -250,9 +250,6 @@ void at_release(struct at_worker *w, struct at_obj *obj)
 	spin_unlock_irqrestore(&at.lock, flags);
 	atomic_long_dec(&at.live);
 
-	/* Allocated on another CPU: the allocator's remote-free path. */
-	if (copy.cpu != raw_smp_processor_id())
-		w->st.cross_cpu_frees++;
 	t0 = ktime_get_ns();
 	at_apis[copy.api]->free(&copy);
 	ns = ktime_get_ns() - t0;
@@ -453,6 +450,8 @@ void at_op(struct at_worker *w)
 			ring = at_kinds[w->kind]->atomic ? &to->to_process : &to->to_atomic;
 		w->pool[c.slot] = NULL;
 		/* Objects atomic context must not free never go there. */
+		if (ring)
+			old->from = w->pcpu->index;
 		if (ring && (ring == &to->to_process || at_apis[old->api]->atomic_ok) &&
 		    at_ring_push(ring, old))
 			w->st.handoffs_out++;

@@ -75,6 +75,13 @@ static void at_drain_incoming(struct at_worker *w, unsigned int max, u64 end_ns)
 
 	while (max-- && ktime_get_ns() < end_ns && (obj = at_ring_pop(ring))) {
 		w->st.handoffs_in++;
+		/*
+		 * Handed over on purpose by another CPU's worker, allocated on
+		 * another CPU than this one: the allocator's remote-free path
+		 * (a free that only a migration made remote does not count).
+		 */
+		if (obj->from != w->pcpu->index && obj->cpu != raw_smp_processor_id())
+			w->st.cross_cpu_frees++;
 		at_release(w, obj);
 	}
 }
